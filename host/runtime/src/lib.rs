@@ -1,0 +1,38 @@
+//! The plugin runtime: runs each plugin as a sandboxed WebAssembly component.
+//!
+//! - [`Runtime`] owns the one wasmtime `Engine` (pooling allocator, epoch
+//!   interruption), the one `Linker` for the `cityhub:plugin` world (WASI p2
+//!   with nothing granted, plus our [`capabilities`]), the epoch ticker and the
+//!   on-disk cache of compiled components.
+//! - [`Runtime::load`] turns a manifest + component into a [`Plugin`]: compiled
+//!   once (or loaded from the cache), checked against the world version, and
+//!   pre-instantiated (`InstancePre`).
+//! - A [`Worker`] runs batches on one instance of a plugin at a time. Any
+//!   failure (trap, deadline, memory limit, too many or undeclared outputs)
+//!   fails that batch only: the instance is discarded and a fresh one serves
+//!   the next batch. Failures are counted in [`PluginStats`] and logged with the
+//!   plugin's name and the batch's event ids.
+//! - [`StateMap`] is a plugin's committed key-value state; each batch writes to
+//!   a transaction over it, which the caller commits with the batch's outputs.
+
+pub mod capabilities;
+mod bindings;
+mod cache;
+mod error;
+mod failure;
+mod host_state;
+mod instance;
+mod output;
+mod plugin;
+mod runtime;
+mod state;
+mod worker;
+
+pub use error::Error;
+pub use failure::{BatchFailure, FailureKind, PluginErrorKind};
+pub use instance::{BatchOutput, Instance};
+pub use output::decode_outputs;
+pub use plugin::{Plugin, PluginStats};
+pub use runtime::{Runtime, RuntimeConfig, SUPPORTED_WORLD};
+pub use state::{StateMap, StateWrite};
+pub use worker::Worker;

@@ -1,0 +1,159 @@
+//! [`Plugin`]: a loaded plugin, compiled and pre-instantiated, ready to start instances.
+
+use std::{
+    collections::BTreeMap,
+    path::Path,
+    sync::{
+        Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
+};
+
+use cityhub_manifest::Manifest;
+use cityhub_registry::Digest;
+use wasmtime::component::Component;
+
+use crate::{Error, Runtime, SUPPORTED_WORLD, bindings::PluginPre, failure::FailureKind};
+
+/// The prefix of the export every plugin must have; the version follows `@`.
+const HANDLER_EXPORT: &str = "cityhub:plugin/handler@";
+
+/// A plugin, loaded: its manifest, its configuration, and its component
+/// compiled and pre-instantiated. Immutable and shared (`Arc`); starting an
+/// instance from it takes microseconds.
+pub struct Plugin {
+    pub(crate) manifest: Manifest,
+    pub(crate) pre: PluginPre<crate::host_state::HostState>,
+    pub(crate) engine: wasmtime::Engine,
+    pub(crate) config_json: String,
+    pub(crate) digest: Digest,
+    pub(crate) deadline_ticks: u64,
+    pub(crate) stats: PluginStats,
+    pub(crate) name: std::sync::Arc<str>,
+}
+
+impl std::fmt::Debug for Plugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plugin").field("name", &self.name).field("digest", &self.digest).finish_non_exhaustive()
+    }
+}
+
+impl Plugin {
+    pub(crate) fn new(rt: &Runtime, manifest: Manifest, path: &Path, bytes: &[u8], config: serde_json::Value) -> Result<Self, Error> {
+        let name = manifest.name.to_string();
+        manifest
+            .config_schema
+            .validate(&config)
+            .map_err(|e| Error::Config { plugin: name.clone(), reason: e.to_string() })?;
+
+        let digest = Digest::of(bytes);
+        let component = match rt.cache.as_ref().and_then(|c| c.get(&rt.engine, &digest)) {
+            Some(c) => c,
+            None => {
+                let c = Component::new(&rt.engine, bytes).map_err(|e| Error::Compile {
+                    plugin: name.clone(),
+                    path: path.to_owned(),
+                    reason: format!("{e:#}"),
+                })?;
+                if let Some(cache) = &rt.cache {
+                    if let Err(e) = cache.put(&digest, &c) {
+                        tracing::warn!(plugin = %name, "{e}; the plugin still runs, but will be compiled again next start");
+                    }
+                }
+                c
+            }
+        };
+        check_world(&rt.engine, &component, &manifest)?;
+        let pre = rt
+            .linker
+            .instantiate_pre(&component)
+            .map_err(|e| Error::Link { plugin: name.clone(), reason: format!("{e:#}") })?;
+        let pre = PluginPre::new(pre).map_err(|e| Error::Link { plugin: name.clone(), reason: format!("{e:#}") })?;
+
+        let tick = rt.tick.as_millis().max(1) as u64;
+        let deadline_ticks = manifest.limits.time_per_batch.as_millis().div_ceil(tick).max(1);
+        Ok(Self {
+            config_json: config.to_string(),
+            name: name.as_str().into(),
+            manifest,
+            pre,
+            engine: rt.engine.clone(),
+            digest,
+            deadline_ticks,
+            stats: PluginStats::default(),
+        })
+    }
+
+    /// The manifest.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// The plugin's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The SHA-256 of the component's bytes.
+    pub fn digest(&self) -> Digest {
+        self.digest
+    }
+
+    /// Counters since the plugin was loaded.
+    pub fn stats(&self) -> &PluginStats {
+        &self.stats
+    }
+}
+
+/// Finds the component's `cityhub:plugin/handler@X` export and checks X against
+/// the host's world and the manifest's `world`.
+fn check_world(engine: &wasmtime::Engine, component: &Component, manifest: &Manifest) -> Result<(), Error> {
+    let plugin = manifest.name.to_string();
+    let ty = component.component_type();
+    let found = ty
+        .exports(engine)
+        .find_map(|(name, _)| name.strip_prefix(HANDLER_EXPORT).map(str::to_owned));
+    let Some(found) = found else {
+        return Err(Error::Link {
+            plugin,
+            reason: "the component does not export `cityhub:plugin/handler`: it was not built for the cityhub plugin world (use cityhub-sdk's `export_plugin!`)".into(),
+        });
+    };
+    if found != SUPPORTED_WORLD {
+        return Err(Error::WorldVersion { plugin, found, supported: SUPPORTED_WORLD.into() });
+    }
+    if manifest.world.to_string() != found {
+        return Err(Error::WorldMismatch { plugin, manifest: manifest.world.to_string(), component: found });
+    }
+    Ok(())
+}
+
+/// Counters of one loaded plugin, updated by its workers.
+#[derive(Debug, Default)]
+pub struct PluginStats {
+    /// Batches that succeeded.
+    pub batches_ok: AtomicU64,
+    /// Batches that failed, any kind.
+    pub batches_failed: AtomicU64,
+    /// Input events handed to successful and failed calls.
+    pub events_in: AtomicU64,
+    /// Output events of successful calls.
+    pub events_out: AtomicU64,
+    /// Instances started (the first, and one after each failure).
+    pub instances_started: AtomicU64,
+    failures: Mutex<BTreeMap<&'static str, u64>>,
+}
+
+impl PluginStats {
+    pub(crate) fn record_failure(&self, kind: FailureKind) {
+        self.batches_failed.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut m) = self.failures.lock() {
+            *m.entry(kind.label()).or_default() += 1;
+        }
+    }
+
+    /// Failures so far, by [`FailureKind::label`].
+    pub fn failures_by_kind(&self) -> BTreeMap<&'static str, u64> {
+        self.failures.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+}
