@@ -14,7 +14,10 @@ pub struct Location {
 impl Location {
     /// The attribute `field` of a single event.
     pub fn field(field: impl Into<String>) -> Self {
-        Self { index: None, field: field.into() }
+        Self {
+            index: None,
+            field: field.into(),
+        }
     }
 
     /// The same place, inside event `index` of a batch.
@@ -68,7 +71,9 @@ pub enum Error {
         why: &'static str,
     },
     /// A required attribute is missing.
-    #[error("{location}: required attribute is missing; every CloudEvent needs `specversion`, `id`, `source` and `type`")]
+    #[error(
+        "{location}: required attribute is missing; every CloudEvent needs `specversion`, `id`, `source` and `type`"
+    )]
     Missing {
         /// Where.
         location: Location,
@@ -142,16 +147,25 @@ fn unsupported(content_type: &str) -> String {
 
 impl Error {
     pub(crate) fn invalid_type(value: &str, why: &'static str) -> Self {
-        Self::InvalidType { value: value.to_owned(), why }
+        Self::InvalidType {
+            value: value.to_owned(),
+            why,
+        }
     }
 
     pub(crate) fn invalid_pattern(value: &str, why: &'static str) -> Self {
-        Self::InvalidPattern { value: value.to_owned(), why }
+        Self::InvalidPattern {
+            value: value.to_owned(),
+            why,
+        }
     }
 
     /// An [`Error::Invalid`] at `location`.
     pub fn invalid(location: Location, message: impl Into<String>) -> Self {
-        Self::Invalid { location, message: message.into() }
+        Self::Invalid {
+            location,
+            message: message.into(),
+        }
     }
 
     /// A stable code for API responses: `invalid_event`, `invalid_pattern`,
@@ -159,7 +173,9 @@ impl Error {
     /// `invalid_batch`, `event_too_large`.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::InvalidType { .. } | Self::Missing { .. } | Self::Invalid { .. } => "invalid_event",
+            Self::InvalidType { .. } | Self::Missing { .. } | Self::Invalid { .. } => {
+                "invalid_event"
+            }
             Self::InvalidPattern { .. } => "invalid_pattern",
             Self::Json { .. } => "invalid_json",
             Self::NotUtf8 { .. } => "invalid_utf8",
@@ -173,7 +189,9 @@ impl Error {
     /// event of a batch), when there is one.
     pub fn field(&self) -> Option<String> {
         match self {
-            Self::Missing { location } | Self::Invalid { location, .. } | Self::EventTooLarge { location, .. } => {
+            Self::Missing { location }
+            | Self::Invalid { location, .. }
+            | Self::EventTooLarge { location, .. } => {
                 Some(location.path()).filter(|p| !p.is_empty())
             }
             Self::InvalidType { .. } => Some("type".into()),
@@ -185,13 +203,23 @@ impl Error {
     /// `time` in binary mode). A bad event type becomes an [`Error::Invalid`].
     pub(crate) fn at_field(self, field: &str) -> Self {
         match self {
-            Self::Missing { location } => Self::Missing { location: Location { field: field.to_owned(), ..location } },
-            Self::Invalid { location, message } => {
-                Self::Invalid { location: Location { field: field.to_owned(), ..location }, message }
-            }
-            Self::InvalidType { value, why } => {
-                Self::invalid(Location::field(field), format!("event type `{value}` is not valid: {why}"))
-            }
+            Self::Missing { location } => Self::Missing {
+                location: Location {
+                    field: field.to_owned(),
+                    ..location
+                },
+            },
+            Self::Invalid { location, message } => Self::Invalid {
+                location: Location {
+                    field: field.to_owned(),
+                    ..location
+                },
+                message,
+            },
+            Self::InvalidType { value, why } => Self::invalid(
+                Location::field(field),
+                format!("event type `{value}` is not valid: {why}"),
+            ),
             other => other,
         }
     }
@@ -199,11 +227,22 @@ impl Error {
     /// The same error, placed inside event `index` of a batch.
     pub fn in_batch(self, index: usize) -> Self {
         match self {
-            Self::Missing { location } => Self::Missing { location: location.in_batch(index) },
-            Self::Invalid { location, message } => Self::Invalid { location: location.in_batch(index), message },
-            Self::EventTooLarge { location, size, limit } => {
-                Self::EventTooLarge { location: location.in_batch(index), size, limit }
-            }
+            Self::Missing { location } => Self::Missing {
+                location: location.in_batch(index),
+            },
+            Self::Invalid { location, message } => Self::Invalid {
+                location: location.in_batch(index),
+                message,
+            },
+            Self::EventTooLarge {
+                location,
+                size,
+                limit,
+            } => Self::EventTooLarge {
+                location: location.in_batch(index),
+                size,
+                limit,
+            },
             Self::InvalidType { value, why } => Self::Invalid {
                 location: Location::field("type").in_batch(index),
                 message: format!("event type `{value}` is not valid: {why}"),

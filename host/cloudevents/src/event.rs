@@ -27,12 +27,17 @@ impl Timestamp {
                 format!("`{text}` is not an RFC 3339 timestamp ({e}); write e.g. `2026-11-27T08:00:00+07:00`"),
             )
         })?;
-        Ok(Self { text: text.to_owned(), at })
+        Ok(Self {
+            text: text.to_owned(),
+            at,
+        })
     }
 
     /// A timestamp for `at`, written in RFC 3339 with its own offset.
     pub fn from_datetime(at: OffsetDateTime) -> Self {
-        let text = at.format(&Rfc3339).unwrap_or_else(|_| at.unix_timestamp().to_string());
+        let text = at
+            .format(&Rfc3339)
+            .unwrap_or_else(|_| at.unix_timestamp().to_string());
         Self { text, at }
     }
 
@@ -112,7 +117,9 @@ impl CloudEvent {
     /// Whether `data` is JSON: `datacontenttype` is absent, `application/json`,
     /// `text/json` or any `+json` type (parameters such as `charset` ignored).
     pub fn is_json(&self) -> bool {
-        self.datacontenttype.as_deref().is_none_or(is_json_media_type)
+        self.datacontenttype
+            .as_deref()
+            .is_none_or(is_json_media_type)
     }
 
     /// The number of bytes this event takes, roughly as stored (attributes +
@@ -125,23 +132,47 @@ impl CloudEvent {
             + self.time.as_ref().map_or(0, |t| t.as_str().len())
             + self.datacontenttype.as_ref().map_or(0, String::len)
             + self.dataschema.as_ref().map_or(0, String::len)
-            + self.extensions.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>()
+            + self
+                .extensions
+                .iter()
+                .map(|(k, v)| k.len() + v.len())
+                .sum::<usize>()
             + self.data.as_ref().map_or(0, Bytes::len)
     }
 }
 
 /// Whether a media type is JSON (`application/json`, `text/json`, `*/*+json`).
 pub fn is_json_media_type(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
 }
 
 /// Checks an extension attribute name: 1 to 20 lowercase ASCII letters or digits,
 /// and not a context attribute's name.
 pub(crate) fn check_extension_name(name: &str) -> Result<(), String> {
-    const RESERVED: [&str; 10] =
-        ["specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema", "data", "data_base64"];
-    if name.is_empty() || name.len() > 20 || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+    const RESERVED: [&str; 10] = [
+        "specversion",
+        "id",
+        "source",
+        "type",
+        "subject",
+        "time",
+        "datacontenttype",
+        "dataschema",
+        "data",
+        "data_base64",
+    ];
+    if name.is_empty()
+        || name.len() > 20
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
         return Err(format!(
             "extension attribute `{name}` has an invalid name: names are 1 to 20 lowercase ASCII letters or digits"
         ));
@@ -162,7 +193,10 @@ mod tests {
         assert_eq!(t.as_str(), "2026-11-27T08:00:00+07:00");
         assert_eq!(t.datetime().offset().whole_hours(), 7);
         let err = Timestamp::parse("27/11/2026").unwrap_err().to_string();
-        assert!(err.contains("`27/11/2026` is not an RFC 3339 timestamp"), "{err}");
+        assert!(
+            err.contains("`27/11/2026` is not an RFC 3339 timestamp"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -56,7 +56,10 @@ pub(crate) fn check_tokens(s: &str, wildcards: bool) -> Result<(), &'static str>
             }
             return Err("`>` may only be the last token");
         }
-        if !token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        if !token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
             return Err(if wildcards {
                 "tokens are ASCII letters, digits, `-` and `_`, or a wildcard `*` / final `>`"
             } else {
@@ -111,7 +114,12 @@ mod tests {
 
     #[test]
     fn accepts_city_and_platform_types() {
-        for ok in ["city.traffic.reading", "cityhub.plugin.suspended", "a", "x-1.y_2"] {
+        for ok in [
+            "city.traffic.reading",
+            "cityhub.plugin.suspended",
+            "a",
+            "x-1.y_2",
+        ] {
             assert_eq!(EventType::new(ok).unwrap().as_str(), ok);
         }
     }

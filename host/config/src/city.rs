@@ -1,0 +1,201 @@
+//! [`CityConfig`]: a checked `city.toml`, with every plugin's manifest loaded.
+
+use std::{
+    net::SocketAddr,
+    ops::Range,
+    path::{Path, PathBuf},
+};
+
+use cityhub_manifest::{ByteSize, Diagnostic, Diagnostics, Manifest, PluginName};
+use toml::Spanned;
+
+use crate::raw::{RawCity, RawPlugin};
+
+/// The host's configuration.
+#[derive(Debug)]
+pub struct CityConfig {
+    /// The file it was read from.
+    pub file: PathBuf,
+    /// HTTP server settings.
+    pub server: ServerConfig,
+    /// The store's URL: `sqlite://…` (default `sqlite://.cityhub/city.db`
+    /// beside city.toml) or `postgres://…`.
+    pub store_url: String,
+    /// Where compiled components are cached (default `.cityhub/cache`).
+    pub cache_dir: PathBuf,
+    /// The most plugin instances at once (default 1,000).
+    pub max_instances: u32,
+    /// The plugins, by name.
+    pub plugins: Vec<PluginEntry>,
+}
+
+/// HTTP server settings (`[server]`).
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Where to listen (default `127.0.0.1:8080`).
+    pub listen: SocketAddr,
+    /// The largest request body accepted (default 10 MiB); larger gets `413`.
+    pub max_body: ByteSize,
+}
+
+/// One `[plugins.NAME]` table.
+#[derive(Debug)]
+pub struct PluginEntry {
+    /// The plugin's name (equal to its manifest's `name`).
+    pub name: PluginName,
+    /// The plugin's folder.
+    pub dir: PathBuf,
+    /// The compiled component (default `<dir>/plugin.wasm`).
+    pub component: PathBuf,
+    /// Its manifest, loaded from `<dir>/plugin.toml`.
+    pub manifest: Manifest,
+    /// Its configuration, as JSON, checked against the manifest's schema.
+    pub config: serde_json::Value,
+    /// The most events per call (default 100, 1 to 10,000).
+    pub batch_size: u32,
+}
+
+impl CityConfig {
+    /// The default store URL, relative to the config's folder.
+    pub const DEFAULT_STORE: &'static str = "sqlite://.cityhub/city.db";
+
+    /// Reads, parses and checks `file`, loading every plugin's manifest.
+    pub fn load(file: &Path) -> Result<Self, Diagnostics> {
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            Diagnostics(vec![Diagnostic::file(file, format!("cannot read the city configuration: {e}; pass it with `--config FILE`"))])
+        })?;
+        Self::parse(file, &text)
+    }
+
+    /// Parses `text`; `file` names it in errors and anchors relative paths.
+    pub fn parse(file: &Path, text: &str) -> Result<Self, Diagnostics> {
+        let raw: RawCity = toml::from_str(text).map_err(|e| {
+            let msg = e.message().trim().to_owned();
+            let msg = if msg.starts_with("unknown field") { format!("{msg}; check the spelling") } else { msg };
+            Diagnostics(vec![Diagnostic::at(file, text, e.span().unwrap_or(0..0), msg)])
+        })?;
+        let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut c = Checker { file, text, errors: Diagnostics::default() };
+
+        let listen = match &raw.server.listen {
+            None => Some(SocketAddr::from(([127, 0, 0, 1], 8080))),
+            Some(v) => c.check(v, |s| {
+                s.parse::<SocketAddr>().map_err(|_| format!("`listen` must be an address and port such as `127.0.0.1:8080`: got `{s}`"))
+            }),
+        };
+        let max_body = match &raw.server.max_body {
+            None => Some(ByteSize::mib(10)),
+            Some(v) => c.check(v, |v| match v {
+                toml::Value::String(s) => ByteSize::parse(s).map_err(|e| format!("`max-body`: {e}")),
+                toml::Value::Integer(n) if *n > 0 => Ok(ByteSize::bytes_const(*n as u64)),
+                _ => Err("`max-body` must be a size such as \"10 MiB\"".to_owned()),
+            }),
+        };
+        let store_url = match &raw.store.url {
+            None => Some(resolve_sqlite(&base, Self::DEFAULT_STORE)),
+            Some(v) => c.check(v, |s| {
+                if s.starts_with("sqlite:") || s.starts_with("postgres://") || s.starts_with("postgresql://") {
+                    Ok(resolve_sqlite(&base, s))
+                } else {
+                    Err(format!("`url` must start with `sqlite://` or `postgres://`: got `{s}`"))
+                }
+            }),
+        };
+        let cache_dir = raw.runtime.cache_dir.as_ref().map_or_else(|| base.join(".cityhub/cache"), |v| base.join(v.get_ref()));
+        let max_instances = match &raw.runtime.max_instances {
+            None => Some(1000),
+            Some(v) => c.check(v, |n| {
+                u32::try_from(*n)
+                    .ok()
+                    .filter(|n| (1..=100_000).contains(n))
+                    .ok_or_else(|| format!("`max-instances` must be between 1 and 100000: got {n}"))
+            }),
+        };
+        let plugins: Vec<PluginEntry> = raw.plugins.iter().filter_map(|(name, p)| c.plugin(&base, name, p)).collect();
+        if raw.plugins.is_empty() {
+            c.errors.push(Diagnostic::file(file, "no plugins configured: add a `[plugins.NAME]` table with `path = \"plugins/NAME\"`"));
+        }
+        match (listen, max_body, store_url, max_instances) {
+            (Some(listen), Some(max_body), Some(store_url), Some(max_instances)) if c.errors.is_empty() => Ok(Self {
+                file: file.to_owned(),
+                server: ServerConfig { listen, max_body },
+                store_url,
+                cache_dir,
+                max_instances,
+                plugins,
+            }),
+            _ => Err(c.errors),
+        }
+    }
+}
+
+/// Makes a relative `sqlite://` path relative to the config's folder.
+fn resolve_sqlite(base: &Path, url: &str) -> String {
+    match url.strip_prefix("sqlite://") {
+        Some(path) if !path.starts_with('/') => format!("sqlite://{}", base.join(path).display()),
+        _ => url.to_owned(),
+    }
+}
+
+struct Checker<'a> {
+    file: &'a Path,
+    text: &'a str,
+    errors: Diagnostics,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, span: Range<usize>, msg: impl Into<String>) {
+        self.errors.push(Diagnostic::at(self.file, self.text, span, msg));
+    }
+
+    fn check<T, U>(&mut self, v: &Spanned<T>, f: impl FnOnce(&T) -> Result<U, String>) -> Option<U> {
+        f(v.get_ref()).map_err(|m| self.error(v.span(), m)).ok()
+    }
+
+    fn plugin(&mut self, base: &Path, name: &Spanned<String>, raw: &RawPlugin) -> Option<PluginEntry> {
+        let plugin_name = self.check(name, |s| PluginName::new(s));
+        let dir = base.join(raw.path.get_ref());
+        let manifest_path = dir.join("plugin.toml");
+        if !manifest_path.is_file() {
+            self.error(raw.path.span(), format!("no plugin.toml in `{}`: `path` must be a plugin's folder", dir.display()));
+            return None;
+        }
+        let manifest = match Manifest::load(&manifest_path) {
+            Ok(m) => m,
+            Err(d) => {
+                self.errors.0.extend(d.0);
+                return None;
+            }
+        };
+        let plugin_name = plugin_name?;
+        if manifest.name != plugin_name {
+            self.error(name.span(), format!("`[plugins.{plugin_name}]` names a plugin whose manifest says `name = \"{}\"`; use the manifest's name", manifest.name));
+            return None;
+        }
+        let component = raw.component.as_ref().map_or_else(|| dir.join("plugin.wasm"), |c| base.join(c.get_ref()));
+        let config = match &raw.config {
+            None => serde_json::json!({}),
+            Some(t) => match serde_json::to_value(t.get_ref()) {
+                Ok(v) => v,
+                Err(e) => {
+                    self.error(t.span(), format!("`config` cannot be turned into JSON: {e}"));
+                    return None;
+                }
+            },
+        };
+        if let Err(e) = manifest.config_schema.validate(&config) {
+            let span = raw.config.as_ref().map_or_else(|| name.span(), Spanned::span);
+            self.error(span, format!("`config` of plugin `{plugin_name}` does not match its schema: {e}"));
+        }
+        let batch_size = match &raw.batch_size {
+            None => 100,
+            Some(v) => self.check(v, |n| {
+                u32::try_from(*n)
+                    .ok()
+                    .filter(|n| (1..=10_000).contains(n))
+                    .ok_or_else(|| format!("`batch-size` must be between 1 and 10000: got {n}"))
+            })?,
+        };
+        Some(PluginEntry { name: plugin_name, dir, component, manifest, config, batch_size })
+    }
+}
