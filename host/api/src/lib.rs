@@ -1,0 +1,27 @@
+//! The HTTP API, one router per resource, merged by [`router`].
+//!
+//! - `POST /v1/events`, `GET /v1/events`: [`routes::events`].
+//! - `GET /healthz`: [`routes::health`].
+//!
+//! Every error is JSON, `{"error": {"code", "message", "field"}}`, with a
+//! stable `code` ([`ApiError`]); server-side failures are logged in full and
+//! answered with a generic message.
+
+mod error;
+pub mod routes;
+mod state;
+
+pub use error::ApiError;
+pub use state::{ApiConfig, AppState};
+
+use axum::Router;
+
+/// The whole API.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(routes::events::router())
+        .merge(routes::health::router())
+        .fallback(|| async { ApiError::not_found("no such endpoint; see README.md for the API") })
+        .with_state(state)
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+}

@@ -1,0 +1,4 @@
+//! One router per resource.
+
+pub mod events;
+pub mod health;

@@ -1,0 +1,30 @@
+//! [`AppState`]: what every handler can reach.
+
+use std::sync::Arc;
+
+use cityhub_bus::Bus;
+use cityhub_cloudevents::http::Limits;
+
+/// Limits of the HTTP layer.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// The largest request body; larger requests get `413`.
+    pub max_body: usize,
+    /// Per-event and per-batch limits of CloudEvents parsing.
+    pub events: Limits,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self { max_body: 10 << 20, events: Limits::default() }
+    }
+}
+
+/// Shared by all handlers; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The bus: ingest goes through it, queries go to its store.
+    pub bus: Arc<Bus>,
+    /// HTTP limits.
+    pub config: Arc<ApiConfig>,
+}

@@ -1,0 +1,26 @@
+//! The integration bus: from the event log to plugins and back.
+//!
+//! Every accepted event is in the log ([`cityhub_store`]) before the sender
+//! hears `202`. The [`Bus`] runs one [`consumer`] task per plugin, which reads
+//! the log after its committed position, picks the events the plugin
+//! subscribes to, calls the plugin in batches on a blocking thread, and
+//! commits the outputs, the plugin's state writes and its new position in one
+//! transaction. A crash therefore never loses a step nor applies half of one:
+//! on restart the consumer resumes from its last committed position, and
+//! outputs are idempotent on `(source, id)`.
+//!
+//! Plugin outputs go back into the log, so other plugins can consume them
+//! (chains and fan-out). A plugin never receives its own outputs.
+//!
+//! Not built yet (issue 3): routes with filters, retries and dead letters
+//! (a failed batch is now logged, counted and skipped), circuit breaking,
+//! backpressure on ingest, replay and retention.
+
+mod bus;
+mod consumer;
+mod encode;
+mod error;
+
+pub use bus::{Bus, PluginHandle};
+pub use encode::encode_batch;
+pub use error::Error;
