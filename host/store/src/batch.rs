@@ -1,0 +1,44 @@
+//! [`BatchCommit`]: what one plugin delivery produced, committed at once.
+
+use cityhub_cloudevents::CloudEvent;
+
+use crate::{Appended, Error, Seq, Store, row::now_micros, sql::Sql, store::with_pool};
+
+/// The outcome of delivering one batch to a plugin, for [`Store::commit_batch`].
+#[derive(Debug, Clone, Copy)]
+pub struct BatchCommit<'a> {
+    /// The consumer whose position moves.
+    pub consumer: &'a str,
+    /// Its new position: the seq of the last event of the batch.
+    pub position: Seq,
+    /// The `origin` recorded on the output events (the plugin's name).
+    pub origin: &'a str,
+    /// The events the plugin emitted, appended in order.
+    pub outputs: &'a [CloudEvent],
+    /// The plugin whose state the writes apply to.
+    pub plugin: &'a str,
+    /// State writes in order: `Some` sets the key, `None` deletes it.
+    pub state: &'a [(String, Option<Vec<u8>>)],
+}
+
+impl Store {
+    /// In one transaction: moves `c.consumer` to `c.position`, appends
+    /// `c.outputs` with origin `c.origin` (idempotent on (`source`, `id`) as in
+    /// [`Store::append`]) and applies `c.state` to `c.plugin`'s state. Either
+    /// all of it happens or none: a position behind the committed one is
+    /// [`Error::PositionBackwards`] and nothing is applied. Returns what
+    /// happened to each output.
+    pub async fn commit_batch(&self, c: &BatchCommit<'_>) -> Result<Vec<Appended>, Error> {
+        const OP: &str = "commit_batch";
+        let _turn = self.writer().await;
+        with_pool!(self, pool => {
+            let mut tx = Sql::begin_write(pool, !c.outputs.is_empty(), OP).await?;
+            Sql::advance(&mut tx, c.consumer, c.position, OP).await?;
+            let appended =
+                Sql::insert_events(&mut tx, c.outputs, Some(c.origin), now_micros(), OP).await?;
+            Sql::write_state(&mut tx, c.plugin, c.state, OP).await?;
+            tx.commit().await.map_err(Error::db(OP))?;
+            Ok(appended)
+        })
+    }
+}

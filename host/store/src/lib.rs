@@ -1,0 +1,40 @@
+//! The event log, consumer positions and plugin state: the only place in
+//! cityhub with SQL.
+//!
+//! A [`Store`] is opened from a URL and runs on one of two backends:
+//!
+//! - `sqlite://path/to/file.db` (the embedded default): one file, created with
+//!   its folder if missing, in WAL mode with `synchronous=NORMAL`. A commit is
+//!   durable against a crash of the process (what we promise and test); a
+//!   power loss or OS crash may lose the last commits before a checkpoint.
+//!   Add `?durable=full` for `synchronous=FULL`, which survives power loss at
+//!   the price of an fsync per commit. `:memory:` is refused: the host needs a
+//!   file.
+//! - `postgres://user@host:5432/database`: for a shared or replicated log.
+//!
+//! The log is append-only and ordered by [`Seq`], which strictly increases
+//! (with gaps) and starts at 1. Appends are idempotent on (`source`, `id`).
+//! Consumers (plugins) read the log in order, then [`Store::commit_batch`] their
+//! output events, state changes and new position in one transaction, so a
+//! crash never leaves a batch half-applied.
+
+mod batch;
+mod db;
+mod error;
+mod events;
+mod open;
+mod positions;
+mod row;
+mod sql;
+mod state;
+mod store;
+
+pub use batch::BatchCommit;
+pub use error::Error;
+pub use events::{Appended, EventQuery, StoredEvent};
+pub use store::{Backend, Store};
+
+/// A position in the log: strictly increasing, starting at 1; `0` means
+/// "before the first event". Seqs may have gaps (PostgreSQL spends sequence
+/// values on duplicates and rolled-back appends).
+pub type Seq = i64;

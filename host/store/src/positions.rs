@@ -1,0 +1,25 @@
+//! Consumer positions: how far each consumer (a plugin's subscription) has
+//! processed the log. They only move forward.
+
+use crate::{Error, Seq, Store, sql::Sql, store::with_pool};
+
+impl Store {
+    /// The last seq `consumer` committed, or 0 if it never committed.
+    pub async fn position(&self, consumer: &str) -> Result<Seq, Error> {
+        with_pool!(self, pool => Sql::position(pool, consumer, "position").await)
+    }
+
+    /// Moves `consumer` to `position`. Moving to the current position is a
+    /// no-op; moving backwards is [`Error::PositionBackwards`] and changes
+    /// nothing. To deliver output events and state with the position, use
+    /// [`Store::commit_batch`] instead.
+    pub async fn set_position(&self, consumer: &str, position: Seq) -> Result<(), Error> {
+        const OP: &str = "set_position";
+        let _turn = self.writer().await;
+        with_pool!(self, pool => {
+            let mut tx = Sql::begin_write(pool, false, OP).await?;
+            Sql::advance(&mut tx, consumer, position, OP).await?;
+            tx.commit().await.map_err(Error::db(OP))
+        })
+    }
+}
