@@ -34,7 +34,7 @@ pub struct CityConfig {
 pub struct ServerConfig {
     /// Where to listen (default `127.0.0.1:8080`).
     pub listen: SocketAddr,
-    /// The largest request body accepted (default 10 MiB); larger gets `413`.
+    /// The largest request body accepted (default 4 MiB); larger gets `413`.
     pub max_body: ByteSize,
 }
 
@@ -84,7 +84,7 @@ impl CityConfig {
             }),
         };
         let max_body = match &raw.server.max_body {
-            None => Some(ByteSize::mib(10)),
+            None => Some(ByteSize::mib(4)),
             Some(v) => c.check(v, |v| match v {
                 toml::Value::String(s) => ByteSize::parse(s).map_err(|e| format!("`max-body`: {e}")),
                 toml::Value::Integer(n) if *n > 0 => Ok(ByteSize::bytes_const(*n as u64)),

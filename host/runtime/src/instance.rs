@@ -64,6 +64,21 @@ impl Instance {
         Ok(Self { plugin: plugin.clone(), store, bindings })
     }
 
+    /// Instantiates a fresh store from the plugin's `InstancePre` — store, WASI
+    /// context, memory limiter, instantiation — and drops it, without `init`.
+    /// For measuring the cost of instantiation alone; the host uses [`Instance::start`].
+    pub fn instantiate_bare(plugin: &Arc<Plugin>) -> Result<(), Error> {
+        let memory = plugin.manifest.limits.memory.bytes() as usize;
+        let mut store = Store::new(&plugin.engine, HostState::new(plugin.name.clone(), memory, Arc::default()));
+        store.limiter(|s| &mut s.limiter);
+        store.set_epoch_deadline(plugin.deadline_ticks);
+        plugin
+            .pre
+            .instantiate(&mut store)
+            .map(drop)
+            .map_err(|e| Error::Start { plugin: plugin.name.to_string(), reason: format!("{e:#}") })
+    }
+
     /// Runs one batch (an encoded frame) with a state transaction over `state`.
     /// Enforces every limit in the manifest; see [`BatchFailure`] for what can
     /// go wrong. On `Err`, drop this instance.

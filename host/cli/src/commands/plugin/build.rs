@@ -18,8 +18,12 @@ pub fn build(dir: &Path) -> anyhow::Result<PathBuf> {
     }
     let manifest = manifest.canonicalize().with_context(|| format!("resolving `{}`", manifest.display()))?;
     eprintln!("building plugin in {} (wasm32-wasip2, profile `plugin`)", dir.display());
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut child = Command::new(cargo)
+    // `cargo` through rustup, so that the plugin's own rust-toolchain.toml
+    // (with its wasm32-wasip2 target) decides the toolchain, not ours.
+    let mut child = Command::new("cargo")
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env_remove("CARGO")
+        .env_remove("RUSTC")
         .args(["build", "--profile", "plugin", "--target", "wasm32-wasip2", "--message-format", "json-render-diagnostics", "--manifest-path"])
         .arg(&manifest)
         .current_dir(dir)

@@ -1,0 +1,17 @@
+//! cityhub's end-to-end tests: one binary, one module per scenario. Each
+//! scenario runs real compiled plugins (built by tests/build.rs) in the real
+//! `cityhub` binary, on real SQLite files.
+
+// Helpers outside `#[test]` functions may unwrap too: in a test binary a
+// panic is how a failure is reported.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod artifacts;
+mod cli;
+mod durability;
+mod ingest;
+mod loading;
+mod sandbox;
+mod support;
+mod traffic;
+mod vendor;

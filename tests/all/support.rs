@@ -1,0 +1,205 @@
+//! A real `cityhub serve` process for a test: its own folder, city.toml and
+//! SQLite file, a free port, and its JSON logs captured for assertions.
+
+use std::{
+    io::{BufRead, BufReader},
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use serde_json::{Value, json};
+
+pub use cityhub_tests::plugins;
+
+/// The `cityhub` binary under test.
+pub fn cityhub() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_cityhub"))
+}
+
+/// One `[plugins.NAME]` of the test city.
+pub struct PluginSpec {
+    pub name: &'static str,
+    pub dir: &'static str,
+    pub wasm: &'static str,
+    pub batch_size: u32,
+    pub config: &'static str,
+}
+
+impl PluginSpec {
+    pub fn traffic() -> Self {
+        Self { name: "traffic", dir: plugins::TRAFFIC_DIR, wasm: plugins::TRAFFIC_WASM, batch_size: 100, config: "{}" }
+    }
+
+    pub fn hostile() -> Self {
+        Self { name: "hostile", dir: plugins::HOSTILE_DIR, wasm: plugins::HOSTILE_WASM, batch_size: 1, config: "{}" }
+    }
+
+    pub fn batch_size(mut self, n: u32) -> Self {
+        self.batch_size = n;
+        self
+    }
+}
+
+/// Writes a city.toml for `plugins` into `dir`, with the store in `dir`.
+pub fn write_city(dir: &Path, plugins: &[PluginSpec]) -> PathBuf {
+    let mut toml = format!("[store]\nurl = \"sqlite://{}\"\n\n[runtime]\ncache-dir = \"cache\"\n", dir.join("city.db").display());
+    for p in plugins {
+        toml.push_str(&format!(
+            "\n[plugins.{}]\npath = \"{}\"\ncomponent = \"{}\"\nbatch-size = {}\nconfig = {}\n",
+            p.name, p.dir, p.wasm, p.batch_size, p.config
+        ));
+    }
+    let file = dir.join("city.toml");
+    std::fs::write(&file, toml).unwrap();
+    file
+}
+
+/// A running host. Killed when dropped.
+pub struct Host {
+    child: Child,
+    pub addr: SocketAddr,
+    logs: Arc<Mutex<Vec<Value>>>,
+    pub http: reqwest::Client,
+}
+
+impl Host {
+    /// Starts `cityhub serve` on a fresh folder with `plugins`.
+    pub fn start(plugins: &[PluginSpec]) -> (Self, tempfile::TempDir) {
+        let tmp = tempfile::tempdir().unwrap();
+        let config = write_city(tmp.path(), plugins);
+        (Self::start_with(&config), tmp)
+    }
+
+    /// Starts `cityhub serve --config CONFIG` (again, after a kill: same folder, same store).
+    pub fn start_with(config: &Path) -> Self {
+        let mut child = cityhub()
+            .args(["--log-format", "json", "serve", "--listen", "127.0.0.1:0", "--config"])
+            .arg(config)
+            .env("RUST_LOG", "info,cityhub_api=warn,tower_http=warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        let sink = logs.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let v: Value = serde_json::from_str(&line).unwrap_or_else(|_| json!({"message": line}));
+                if v["message"] == "cityhub is serving; POST CloudEvents to /v1/events" {
+                    let _ = tx.send(v["address"].as_str().unwrap_or_default().to_owned());
+                }
+                sink.lock().unwrap().push(v);
+            }
+        });
+        let addr = match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(a) => a.parse().unwrap(),
+            Err(_) => {
+                let _ = child.kill();
+                panic!("cityhub serve did not start; its log:\n{:#?}", logs.lock().unwrap());
+            }
+        };
+        Self { child, addr, logs, http: reqwest::Client::new() }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// POSTs `events` in batch mode.
+    pub async fn post_batch(&self, events: &[Value]) -> reqwest::Response {
+        self.http
+            .post(self.url("/v1/events"))
+            .header("content-type", "application/cloudevents-batch+json")
+            .body(serde_json::to_vec(events).unwrap())
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// GET /v1/events with a query string; returns the `events` array.
+    pub async fn events(&self, query: &str) -> Vec<Value> {
+        let body: Value = self.http.get(self.url(&format!("/v1/events?{query}"))).send().await.unwrap().json().await.unwrap();
+        body["events"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Waits until at least `n` events of type pattern `ty` are stored.
+    pub async fn wait_for_events(&self, ty: &str, n: usize) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let got = self.events(&format!("type={ty}&limit=1000")).await;
+            if got.len() >= n {
+                return got;
+            }
+            assert!(Instant::now() < deadline, "waited 30s for {n} `{ty}` events, have {}: {got:#?}\nlog: {:#?}", got.len(), self.logs());
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until the events answering `query` satisfy `pred`, and returns them.
+    pub async fn wait_until(&self, query: &str, what: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let got = self.events(query).await;
+            if pred(&got) {
+                return got;
+            }
+            assert!(Instant::now() < deadline, "waited 30s for {what}; `{query}` gives {got:#?}\nlog: {:#?}", self.logs());
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The log lines so far.
+    pub fn logs(&self) -> Vec<Value> {
+        self.logs.lock().unwrap().clone()
+    }
+
+    /// Waits until a log line satisfies `pred`, and returns it.
+    pub async fn wait_for_log(&self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(v) = self.logs().into_iter().find(|v| pred(v)) {
+                return v;
+            }
+            assert!(Instant::now() < deadline, "waited 30s for a log line: {what}\nlog: {:#?}", self.logs());
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Kills the process at once (SIGKILL), as a crash would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A `city.traffic.reading` event for `segment` at `speed` km/h, in window `n`.
+pub fn reading(id: &str, segment: &str, speed: f64, n: u32) -> Value {
+    json!({
+        "specversion": "1.0",
+        "id": id,
+        "source": "/sensors/test",
+        "type": "city.traffic.reading",
+        "subject": segment,
+        "time": format!("2026-11-27T08:{:02}:00+07:00", n % 60),
+        "datacontenttype": "application/json",
+        "data": {
+            "refRoadSegment": segment,
+            "location": {"type": "Point", "coordinates": [106.708, 21.968]},
+            "intensity": 40,
+            "averageVehicleSpeed": speed,
+            "dateObservedFrom": format!("2026-11-27T08:{:02}:00+07:00", n % 60),
+            "dateObservedTo": format!("2026-11-27T08:{:02}:59+07:00", n % 60)
+        }
+    })
+}
