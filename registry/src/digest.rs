@@ -52,6 +52,9 @@ mod tests {
 
     #[test]
     fn parts_are_length_prefixed() {
-        assert_ne!(Digest::of_parts([&b"ab"[..], b"c"]), Digest::of_parts([&b"a"[..], b"bc"]));
+        assert_ne!(
+            Digest::of_parts([&b"ab"[..], b"c"]),
+            Digest::of_parts([&b"a"[..], b"bc"])
+        );
     }
 }

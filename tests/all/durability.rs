@@ -18,14 +18,28 @@ async fn accepted_means_stored_even_across_a_kill() {
         let r = host.post_batch(&[reading(&id, "QL1B-km5", 8.0, n)]).await;
         assert_eq!(r.status(), 202);
         // The 202 has arrived: the event must already be in the file.
-        let all = reader.query(&EventQuery { ty: None, since: None, after: None, limit: 1000 }).await.unwrap();
-        assert!(all.iter().any(|e| e.event.id == id), "`{id}` was answered 202 but is not in the store");
+        let all = reader
+            .query(&EventQuery {
+                ty: None,
+                since: None,
+                after: None,
+                limit: 1000,
+            })
+            .await
+            .unwrap();
+        assert!(
+            all.iter().any(|e| e.event.id == id),
+            "`{id}` was answered 202 but is not in the store"
+        );
         accepted.push(id);
     }
     host.kill();
     let host = Host::start_with(&dir.path().join("city.toml"));
     let stored = host.events("type=city.traffic.reading&limit=1000").await;
-    let ids: Vec<&str> = stored.iter().map(|e| e["event"]["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = stored
+        .iter()
+        .map(|e| e["event"]["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, accepted.iter().map(String::as_str).collect::<Vec<_>>());
     // The restarted host delivers whatever the killed one had not: the
     // segment's congestion is found once, from the committed position on.

@@ -6,7 +6,11 @@ use serde_json::{Value, json};
 
 use crate::support::{Host, PluginSpec, reading};
 
-async fn post(host: &Host, content_type: Option<&str>, body: impl Into<reqwest::Body>) -> (u16, Value) {
+async fn post(
+    host: &Host,
+    content_type: Option<&str>,
+    body: impl Into<reqwest::Body>,
+) -> (u16, Value) {
     let mut req = host.http.post(host.url("/v1/events")).body(body);
     if let Some(ct) = content_type {
         req = req.header("content-type", ct);
@@ -20,7 +24,10 @@ async fn post(host: &Host, content_type: Option<&str>, body: impl Into<reqwest::
 async fn head_only(host: &Host, len: usize) -> (u16, Value) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut conn = tokio::net::TcpStream::connect(host.addr).await.unwrap();
-    let head = format!("POST /v1/events HTTP/1.1\r\nhost: {}\r\ncontent-type: {BATCH}\r\ncontent-length: {len}\r\n\r\n", host.addr);
+    let head = format!(
+        "POST /v1/events HTTP/1.1\r\nhost: {}\r\ncontent-type: {BATCH}\r\ncontent-length: {len}\r\n\r\n",
+        host.addr
+    );
     conn.write_all(head.as_bytes()).await.unwrap();
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
@@ -32,10 +39,24 @@ async fn head_only(host: &Host, len: usize) -> (u16, Value) {
         buf.extend_from_slice(&chunk[..n]);
     }
     let text = String::from_utf8_lossy(&buf);
-    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let body = text.split("\r\n\r\n").nth(1).unwrap_or_default();
     (status, serde_json::from_str(body).unwrap_or(Value::Null))
 }
+
+/// What is sent, how it is sent, and the status, code and field expected.
+type Case = (
+    &'static str,
+    Option<&'static str>,
+    Vec<u8>,
+    u16,
+    &'static str,
+    Option<&'static str>,
+);
 
 const STRUCTURED: &str = "application/cloudevents+json";
 const BATCH: &str = "application/cloudevents-batch+json";
@@ -54,20 +75,111 @@ async fn malformed_requests_are_refused_and_nothing_is_stored() {
         e[attr] = v;
         e
     };
-    let cases: Vec<(&str, Option<&str>, Vec<u8>, u16, &str, Option<&str>)> = vec![
-        ("missing id", Some(STRUCTURED), serde_json::to_vec(&without("id")).unwrap(), 400, "invalid_event", Some("id")),
-        ("missing source", Some(STRUCTURED), serde_json::to_vec(&without("source")).unwrap(), 400, "invalid_event", Some("source")),
-        ("missing type", Some(STRUCTURED), serde_json::to_vec(&without("type")).unwrap(), 400, "invalid_event", Some("type")),
-        ("missing specversion", Some(STRUCTURED), serde_json::to_vec(&without("specversion")).unwrap(), 400, "invalid_event", Some("specversion")),
-        ("id is a number", Some(STRUCTURED), serde_json::to_vec(&with("id", json!(5))).unwrap(), 400, "invalid_event", Some("id")),
-        ("time is not RFC 3339", Some(STRUCTURED), serde_json::to_vec(&with("time", json!("27/11/2026"))).unwrap(), 400, "invalid_event", Some("time")),
-        ("second event of a batch is bad", Some(BATCH), serde_json::to_vec(&json!([good, without("source")])).unwrap(), 400, "invalid_event", Some("/1/source")),
-        ("invalid JSON", Some(STRUCTURED), b"{\"id\": \"x\",".to_vec(), 400, "invalid_json", None),
-        ("invalid UTF-8", Some(STRUCTURED), b"{\"id\": \"\xff\xfe\"}".to_vec(), 400, "invalid_utf8", None),
-        ("unknown content type", Some("text/plain"), b"hello".to_vec(), 415, "unsupported_content_type", None),
-        ("no content type", None, b"{}".to_vec(), 415, "unsupported_content_type", None),
-        ("a batch that is not an array", Some(BATCH), serde_json::to_vec(&good).unwrap(), 400, "invalid_batch", None),
-        ("empty batch", Some(BATCH), b"[]".to_vec(), 400, "invalid_batch", None),
+    let cases: Vec<Case> = vec![
+        (
+            "missing id",
+            Some(STRUCTURED),
+            serde_json::to_vec(&without("id")).unwrap(),
+            400,
+            "invalid_event",
+            Some("id"),
+        ),
+        (
+            "missing source",
+            Some(STRUCTURED),
+            serde_json::to_vec(&without("source")).unwrap(),
+            400,
+            "invalid_event",
+            Some("source"),
+        ),
+        (
+            "missing type",
+            Some(STRUCTURED),
+            serde_json::to_vec(&without("type")).unwrap(),
+            400,
+            "invalid_event",
+            Some("type"),
+        ),
+        (
+            "missing specversion",
+            Some(STRUCTURED),
+            serde_json::to_vec(&without("specversion")).unwrap(),
+            400,
+            "invalid_event",
+            Some("specversion"),
+        ),
+        (
+            "id is a number",
+            Some(STRUCTURED),
+            serde_json::to_vec(&with("id", json!(5))).unwrap(),
+            400,
+            "invalid_event",
+            Some("id"),
+        ),
+        (
+            "time is not RFC 3339",
+            Some(STRUCTURED),
+            serde_json::to_vec(&with("time", json!("27/11/2026"))).unwrap(),
+            400,
+            "invalid_event",
+            Some("time"),
+        ),
+        (
+            "second event of a batch is bad",
+            Some(BATCH),
+            serde_json::to_vec(&json!([good, without("source")])).unwrap(),
+            400,
+            "invalid_event",
+            Some("/1/source"),
+        ),
+        (
+            "invalid JSON",
+            Some(STRUCTURED),
+            b"{\"id\": \"x\",".to_vec(),
+            400,
+            "invalid_json",
+            None,
+        ),
+        (
+            "invalid UTF-8",
+            Some(STRUCTURED),
+            b"{\"id\": \"\xff\xfe\"}".to_vec(),
+            400,
+            "invalid_utf8",
+            None,
+        ),
+        (
+            "unknown content type",
+            Some("text/plain"),
+            b"hello".to_vec(),
+            415,
+            "unsupported_content_type",
+            None,
+        ),
+        (
+            "no content type",
+            None,
+            b"{}".to_vec(),
+            415,
+            "unsupported_content_type",
+            None,
+        ),
+        (
+            "a batch that is not an array",
+            Some(BATCH),
+            serde_json::to_vec(&good).unwrap(),
+            400,
+            "invalid_batch",
+            None,
+        ),
+        (
+            "empty batch",
+            Some(BATCH),
+            b"[]".to_vec(),
+            400,
+            "invalid_batch",
+            None,
+        ),
     ];
     for (what, ct, body, status, code, field) in cases {
         let (got, err) = post(&host, ct, body).await;
@@ -99,10 +211,21 @@ async fn malformed_requests_are_refused_and_nothing_is_stored() {
         .unwrap();
     assert_eq!(r.status(), 400);
     let err: Value = r.json().await.unwrap();
-    assert!(err["error"]["field"].as_str().unwrap().contains("source"), "{err}");
+    assert!(
+        err["error"]["field"].as_str().unwrap().contains("source"),
+        "{err}"
+    );
 
     // Nothing was stored for any of them.
-    let health: Value = host.http.get(host.url("/healthz")).send().await.unwrap().json().await.unwrap();
+    let health: Value = host
+        .http
+        .get(host.url("/healthz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(health["last_seq"], 0, "{health}");
     assert!(host.events("").await.is_empty());
 }
@@ -114,8 +237,20 @@ async fn all_three_modes_are_accepted_and_stored_as_sent() {
     let (status, body) = post(&host, Some(STRUCTURED), serde_json::to_vec(&one).unwrap()).await;
     assert_eq!((status, body["accepted"].clone()), (202, json!(["s-1"])));
 
-    let (status, body) = post(&host, Some(BATCH), serde_json::to_vec(&json!([reading("b-1", "QL4A", 30.0, 2), reading("b-2", "QL4A", 30.0, 3)])).unwrap()).await;
-    assert_eq!((status, body["accepted"].clone()), (202, json!(["b-1", "b-2"])));
+    let (status, body) = post(
+        &host,
+        Some(BATCH),
+        serde_json::to_vec(&json!([
+            reading("b-1", "QL4A", 30.0, 2),
+            reading("b-2", "QL4A", 30.0, 3)
+        ]))
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["accepted"].clone()),
+        (202, json!(["b-1", "b-2"]))
+    );
 
     let r = host
         .http
@@ -137,15 +272,28 @@ async fn all_three_modes_are_accepted_and_stored_as_sent() {
     assert_eq!((status, body["duplicates"].clone()), (202, json!(["s-1"])));
 
     let stored = host.events("type=city.traffic.reading").await;
-    let ids: Vec<&str> = stored.iter().map(|e| e["event"]["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = stored
+        .iter()
+        .map(|e| e["event"]["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["s-1", "b-1", "b-2", "bin-1"]);
     assert_eq!(stored[0]["event"]["subject"], "Đường Bà Triệu");
     assert_eq!(stored[3]["event"]["subject"], "Hữu Nghị");
     assert_eq!(stored[3]["event"]["data"], one["data"]);
     // Query parameters are checked too.
-    let r = host.http.get(host.url("/v1/events?limit=0")).send().await.unwrap();
+    let r = host
+        .http
+        .get(host.url("/v1/events?limit=0"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 400);
-    let r = host.http.get(host.url("/v1/events?colour=red")).send().await.unwrap();
+    let r = host
+        .http
+        .get(host.url("/v1/events?colour=red"))
+        .send()
+        .await
+        .unwrap();
     let err: Value = r.json().await.unwrap();
     assert_eq!(err["error"]["field"], "colour");
 }

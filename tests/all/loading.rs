@@ -9,53 +9,99 @@ use serde_json::json;
 use crate::support::plugins;
 
 fn manifest(edit: impl FnOnce(String) -> String) -> Manifest {
-    let text = std::fs::read_to_string(Path::new(plugins::TRAFFIC_DIR).join("plugin.toml")).unwrap();
+    let text =
+        std::fs::read_to_string(Path::new(plugins::TRAFFIC_DIR).join("plugin.toml")).unwrap();
     Manifest::parse(Path::new("plugin.toml"), &edit(text)).unwrap()
 }
 
 fn runtime() -> Runtime {
-    Runtime::new(RuntimeConfig { max_instances: 8, ..RuntimeConfig::default() }).unwrap()
+    Runtime::new(RuntimeConfig {
+        max_instances: 8,
+        ..RuntimeConfig::default()
+    })
+    .unwrap()
 }
 
 #[test]
 fn a_manifest_world_that_differs_from_the_component_is_refused_naming_both() {
     let m = manifest(|t| t.replace("world = \"0.1.0\"", "world = \"0.2.0\""));
-    let err = runtime().load(m, Path::new(plugins::TRAFFIC_WASM), json!({})).unwrap_err();
+    let err = runtime()
+        .load(m, Path::new(plugins::TRAFFIC_WASM), json!({}))
+        .unwrap_err();
     assert!(matches!(err, Error::WorldMismatch { .. }), "{err}");
     let msg = err.to_string();
-    assert!(msg.contains("0.2.0") && msg.contains("cityhub:plugin@0.1.0"), "{msg}");
+    assert!(
+        msg.contains("0.2.0") && msg.contains("cityhub:plugin@0.1.0"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn bytes_that_are_not_a_component_are_refused() {
-    let err = runtime().load_bytes(manifest(|t| t), Path::new("junk.wasm"), b"\0asm\x01\0\0\0", json!({})).unwrap_err();
+    let err = runtime()
+        .load_bytes(
+            manifest(|t| t),
+            Path::new("junk.wasm"),
+            b"\0asm\x01\0\0\0",
+            json!({}),
+        )
+        .unwrap_err();
     assert!(matches!(err, Error::Compile { .. }), "{err}");
-    assert!(err.to_string().contains("`junk.wasm` is not a valid WebAssembly component"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("`junk.wasm` is not a valid WebAssembly component"),
+        "{err}"
+    );
 }
 
 #[test]
 fn configuration_is_validated_against_the_manifest_schema_before_init() {
-    let err = runtime().load(manifest(|t| t), Path::new(plugins::TRAFFIC_WASM), json!({"speed_threshold_kmh": "fast"})).unwrap_err();
+    let err = runtime()
+        .load(
+            manifest(|t| t),
+            Path::new(plugins::TRAFFIC_WASM),
+            json!({"speed_threshold_kmh": "fast"}),
+        )
+        .unwrap_err();
     assert!(matches!(err, Error::Config { .. }), "{err}");
     assert!(err.to_string().contains("/speed_threshold_kmh"), "{err}");
 }
 
 #[test]
 fn a_missing_component_says_how_to_build_it() {
-    let err = runtime().load(manifest(|t| t), Path::new("/no/such/plugin.wasm"), json!({})).unwrap_err();
+    let err = runtime()
+        .load(
+            manifest(|t| t),
+            Path::new("/no/such/plugin.wasm"),
+            json!({}),
+        )
+        .unwrap_err();
     assert!(err.to_string().contains("cityhub plugin build"), "{err}");
 }
 
 #[test]
 fn the_compile_cache_serves_the_second_load() {
     let cache = tempfile::tempdir().unwrap();
-    let rt = Runtime::new(RuntimeConfig { cache_dir: Some(cache.path().to_owned()), max_instances: 8, ..RuntimeConfig::default() }).unwrap();
-    rt.load(manifest(|t| t), Path::new(plugins::TRAFFIC_WASM), json!({})).unwrap();
-    let entries: Vec<_> = std::fs::read_dir(cache.path()).unwrap().map(|e| e.unwrap().path()).collect();
+    let rt = Runtime::new(RuntimeConfig {
+        cache_dir: Some(cache.path().to_owned()),
+        max_instances: 8,
+        ..RuntimeConfig::default()
+    })
+    .unwrap();
+    rt.load(manifest(|t| t), Path::new(plugins::TRAFFIC_WASM), json!({}))
+        .unwrap();
+    let entries: Vec<_> = std::fs::read_dir(cache.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     assert_eq!(entries.len(), 1, "{entries:?}");
     assert!(entries[0].extension().is_some_and(|e| e == "cwasm"));
     // A corrupt entry is dropped and the component compiled again.
     std::fs::write(&entries[0], b"garbage").unwrap();
-    rt.load(manifest(|t| t), Path::new(plugins::TRAFFIC_WASM), json!({})).unwrap();
-    assert!(std::fs::metadata(&entries[0]).unwrap().len() > 1000, "the entry was rewritten");
+    rt.load(manifest(|t| t), Path::new(plugins::TRAFFIC_WASM), json!({}))
+        .unwrap();
+    assert!(
+        std::fs::metadata(&entries[0]).unwrap().len() > 1000,
+        "the entry was rewritten"
+    );
 }

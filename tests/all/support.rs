@@ -30,11 +30,23 @@ pub struct PluginSpec {
 
 impl PluginSpec {
     pub fn traffic() -> Self {
-        Self { name: "traffic", dir: plugins::TRAFFIC_DIR, wasm: plugins::TRAFFIC_WASM, batch_size: 100, config: "{}" }
+        Self {
+            name: "traffic",
+            dir: plugins::TRAFFIC_DIR,
+            wasm: plugins::TRAFFIC_WASM,
+            batch_size: 100,
+            config: "{}",
+        }
     }
 
     pub fn hostile() -> Self {
-        Self { name: "hostile", dir: plugins::HOSTILE_DIR, wasm: plugins::HOSTILE_WASM, batch_size: 1, config: "{}" }
+        Self {
+            name: "hostile",
+            dir: plugins::HOSTILE_DIR,
+            wasm: plugins::HOSTILE_WASM,
+            batch_size: 1,
+            config: "{}",
+        }
     }
 
     pub fn batch_size(mut self, n: u32) -> Self {
@@ -45,7 +57,10 @@ impl PluginSpec {
 
 /// Writes a city.toml for `plugins` into `dir`, with the store in `dir`.
 pub fn write_city(dir: &Path, plugins: &[PluginSpec]) -> PathBuf {
-    let mut toml = format!("[store]\nurl = \"sqlite://{}\"\n\n[runtime]\ncache-dir = \"cache\"\n", dir.join("city.db").display());
+    let mut toml = format!(
+        "[store]\nurl = \"sqlite://{}\"\n\n[runtime]\ncache-dir = \"cache\"\n",
+        dir.join("city.db").display()
+    );
     for p in plugins {
         toml.push_str(&format!(
             "\n[plugins.{}]\npath = \"{}\"\ncomponent = \"{}\"\nbatch-size = {}\nconfig = {}\n",
@@ -76,7 +91,14 @@ impl Host {
     /// Starts `cityhub serve --config CONFIG` (again, after a kill: same folder, same store).
     pub fn start_with(config: &Path) -> Self {
         let mut child = cityhub()
-            .args(["--log-format", "json", "serve", "--listen", "127.0.0.1:0", "--config"])
+            .args([
+                "--log-format",
+                "json",
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--config",
+            ])
             .arg(config)
             .env("RUST_LOG", "info,cityhub_api=warn,tower_http=warn")
             .stdout(Stdio::null())
@@ -89,7 +111,8 @@ impl Host {
         let sink = logs.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let v: Value = serde_json::from_str(&line).unwrap_or_else(|_| json!({"message": line}));
+                let v: Value =
+                    serde_json::from_str(&line).unwrap_or_else(|_| json!({"message": line}));
                 if v["message"] == "cityhub is serving; POST CloudEvents to /v1/events" {
                     let _ = tx.send(v["address"].as_str().unwrap_or_default().to_owned());
                 }
@@ -100,10 +123,18 @@ impl Host {
             Ok(a) => a.parse().unwrap(),
             Err(_) => {
                 let _ = child.kill();
-                panic!("cityhub serve did not start; its log:\n{:#?}", logs.lock().unwrap());
+                panic!(
+                    "cityhub serve did not start; its log:\n{:#?}",
+                    logs.lock().unwrap()
+                );
             }
         };
-        Self { child, addr, logs, http: reqwest::Client::new() }
+        Self {
+            child,
+            addr,
+            logs,
+            http: reqwest::Client::new(),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -123,7 +154,15 @@ impl Host {
 
     /// GET /v1/events with a query string; returns the `events` array.
     pub async fn events(&self, query: &str) -> Vec<Value> {
-        let body: Value = self.http.get(self.url(&format!("/v1/events?{query}"))).send().await.unwrap().json().await.unwrap();
+        let body: Value = self
+            .http
+            .get(self.url(&format!("/v1/events?{query}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         body["events"].as_array().cloned().unwrap_or_default()
     }
 
@@ -135,20 +174,34 @@ impl Host {
             if got.len() >= n {
                 return got;
             }
-            assert!(Instant::now() < deadline, "waited 30s for {n} `{ty}` events, have {}: {got:#?}\nlog: {:#?}", got.len(), self.logs());
+            assert!(
+                Instant::now() < deadline,
+                "waited 30s for {n} `{ty}` events, have {}: {got:#?}\nlog: {:#?}",
+                got.len(),
+                self.logs()
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
     /// Waits until the events answering `query` satisfy `pred`, and returns them.
-    pub async fn wait_until(&self, query: &str, what: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+    pub async fn wait_until(
+        &self,
+        query: &str,
+        what: &str,
+        pred: impl Fn(&[Value]) -> bool,
+    ) -> Vec<Value> {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let got = self.events(query).await;
             if pred(&got) {
                 return got;
             }
-            assert!(Instant::now() < deadline, "waited 30s for {what}; `{query}` gives {got:#?}\nlog: {:#?}", self.logs());
+            assert!(
+                Instant::now() < deadline,
+                "waited 30s for {what}; `{query}` gives {got:#?}\nlog: {:#?}",
+                self.logs()
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -165,7 +218,11 @@ impl Host {
             if let Some(v) = self.logs().into_iter().find(|v| pred(v)) {
                 return v;
             }
-            assert!(Instant::now() < deadline, "waited 30s for a log line: {what}\nlog: {:#?}", self.logs());
+            assert!(
+                Instant::now() < deadline,
+                "waited 30s for a log line: {what}\nlog: {:#?}",
+                self.logs()
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

@@ -28,9 +28,18 @@ fn run(cmd: &mut Command) -> std::process::Output {
 #[test]
 fn new_build_test_a_scaffolded_plugin() {
     let tmp = tempfile::tempdir().unwrap();
-    run(cityhub().args(["plugin", "new", "border-queue"]).current_dir(tmp.path()));
+    run(cityhub()
+        .args(["plugin", "new", "border-queue"])
+        .current_dir(tmp.path()));
     let dir = tmp.path().join("border-queue");
-    for f in ["Cargo.toml", "plugin.toml", "src/lib.rs", "tests/plugin.rs", "events/sample.json", "rust-toolchain.toml"] {
+    for f in [
+        "Cargo.toml",
+        "plugin.toml",
+        "src/lib.rs",
+        "tests/plugin.rs",
+        "events/sample.json",
+        "rust-toolchain.toml",
+    ] {
         assert!(dir.join(f).is_file(), "scaffold lacks {f}");
     }
     // Its own tests pass natively.
@@ -47,30 +56,60 @@ fn new_build_test_a_scaffolded_plugin() {
     assert!(text.contains("3 passed"), "{text}");
 
     // It builds into a component...
-    run(cityhub().args(["plugin", "build"]).arg(&dir).env("CARGO_TARGET_DIR", scaffold_target()));
+    run(cityhub()
+        .args(["plugin", "build"])
+        .arg(&dir)
+        .env("CARGO_TARGET_DIR", scaffold_target()));
     assert!(dir.join("plugin.wasm").is_file());
 
     // ...which runs on the sample events with no host.
-    let out = run(cityhub().args(["plugin", "test"]).arg(&dir).arg("--events").arg(dir.join("events/sample.json")));
-    let outputs: Vec<Value> = String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let out = run(cityhub()
+        .args(["plugin", "test"])
+        .arg(&dir)
+        .arg("--events")
+        .arg(dir.join("events/sample.json")));
+    let outputs: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(outputs.len(), 3, "{outputs:#?}");
     assert_eq!(outputs[2]["type"], "city.border-queue.count");
-    assert_eq!(outputs[2]["data"], serde_json::json!({"subject": "cổng-a", "count": 2}));
+    assert_eq!(
+        outputs[2]["data"],
+        serde_json::json!({"subject": "cổng-a", "count": 2})
+    );
     let summary = String::from_utf8_lossy(&out.stderr);
-    assert!(summary.contains("3 events in, 3 out, 0 failed"), "{summary}");
+    assert!(
+        summary.contains("3 events in, 3 out, 0 failed"),
+        "{summary}"
+    );
 }
 
 #[test]
 fn plugin_test_reports_a_failing_batch_with_its_reason() {
     let tmp = tempfile::tempdir().unwrap();
     let events = tmp.path().join("events.json");
-    std::fs::write(&events, r#"[{"specversion":"1.0","id":"x","source":"/t","type":"test.hostile.panic"}]"#).unwrap();
+    std::fs::write(
+        &events,
+        r#"[{"specversion":"1.0","id":"x","source":"/t","type":"test.hostile.panic"}]"#,
+    )
+    .unwrap();
     let out = cityhub()
-        .args(["plugin", "test", crate::support::plugins::HOSTILE_DIR, "--component", crate::support::plugins::HOSTILE_WASM, "--events"])
+        .args([
+            "plugin",
+            "test",
+            crate::support::plugins::HOSTILE_DIR,
+            "--component",
+            crate::support::plugins::HOSTILE_WASM,
+            "--events",
+        ])
         .arg(&events)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("failed") && stderr.contains("trap"), "{stderr}");
+    assert!(
+        stderr.contains("failed") && stderr.contains("trap"),
+        "{stderr}"
+    );
 }

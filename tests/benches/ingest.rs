@@ -6,6 +6,9 @@
 //!
 //! Run with `cargo bench -p cityhub-tests --bench ingest`.
 
+// A benchmark reports failure by panicking, like a test.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
 use std::{path::Path, sync::Arc, time::Instant};
 
 use cityhub_api::{ApiConfig, AppState};

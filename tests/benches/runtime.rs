@@ -11,6 +11,9 @@
 //! Run with `cargo bench -p cityhub-tests --bench runtime`. Figures are medians
 //! of repeated samples; the machine's other load moves them, ratios less so.
 
+// A benchmark reports failure by panicking, like a test.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
 use std::{path::Path, sync::Arc, time::Instant};
 
 use cityhub_manifest::Manifest;
@@ -76,7 +79,7 @@ fn main() {
     let bare = median_ns(30, 500, |n| {
         let t = Instant::now();
         for _ in 0..n {
-            Instance::instantiate_bare(&plugin).expect("instantiate");
+            drop(Instance::instantiate_bare(&plugin).expect("instantiate"));
         }
         t.elapsed().as_nanos()
     });
@@ -134,6 +137,16 @@ fn main() {
     );
 
     println!("\n== 4. resident memory of 1,000 idle instances");
+    let before = rss_kib();
+    let bare: Vec<_> = (0..1000)
+        .map(|_| Instance::instantiate_bare(&plugin).expect("instantiate"))
+        .collect();
+    let after_bare = rss_kib();
+    println!(
+        "1,000 instantiated, no init: {:.1} MiB resident",
+        (after_bare - before) as f64 / 1024.0
+    );
+    drop(bare);
     let before = rss_kib();
     let instances: Vec<Instance> = (0..1000)
         .map(|_| Instance::start(&plugin, Arc::default()).expect("start"))

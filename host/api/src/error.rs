@@ -22,13 +22,27 @@ pub struct ApiError {
 
 impl ApiError {
     /// A `400` about `field`.
-    pub fn bad_request(code: &'static str, message: impl Into<String>, field: Option<&str>) -> Self {
-        Self { status: StatusCode::BAD_REQUEST, code, message: message.into(), field: field.map(str::to_owned) }
+    pub fn bad_request(
+        code: &'static str,
+        message: impl Into<String>,
+        field: Option<&str>,
+    ) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            code,
+            message: message.into(),
+            field: field.map(str::to_owned),
+        }
     }
 
     /// A `404`.
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self { status: StatusCode::NOT_FOUND, code: "not_found", message: message.into(), field: None }
+        Self {
+            status: StatusCode::NOT_FOUND,
+            code: "not_found",
+            message: message.into(),
+            field: None,
+        }
     }
 
     /// A `413` for a body over `limit` bytes.
@@ -36,7 +50,9 @@ impl ApiError {
         Self {
             status: StatusCode::PAYLOAD_TOO_LARGE,
             code: "payload_too_large",
-            message: format!("request body is larger than the limit of {limit} bytes; send fewer events per request"),
+            message: format!(
+                "request body is larger than the limit of {limit} bytes; send fewer events per request"
+            ),
             field: None,
         }
     }
@@ -48,7 +64,8 @@ impl ApiError {
         Self {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             code: "internal",
-            message: "the server could not complete the request; nothing was accepted, retry later".into(),
+            message: "the server could not complete the request; nothing was accepted, retry later"
+                .into(),
             field: None,
         }
     }
@@ -61,13 +78,19 @@ impl From<cityhub_cloudevents::Error> for ApiError {
             "event_too_large" => StatusCode::PAYLOAD_TOO_LARGE,
             _ => StatusCode::BAD_REQUEST,
         };
-        Self { status, code: e.code(), field: e.field(), message: e.to_string() }
+        Self {
+            status,
+            code: e.code(),
+            field: e.field(),
+            message: e.to_string(),
+        }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({"error": {"code": self.code, "message": self.message, "field": self.field}});
+        let body =
+            json!({"error": {"code": self.code, "message": self.message, "field": self.field}});
         (self.status, Json(body)).into_response()
     }
 }

@@ -16,7 +16,10 @@ pub struct ApiConfig {
 
 impl Default for ApiConfig {
     fn default() -> Self {
-        Self { max_body: 4 << 20, events: Limits::default() }
+        Self {
+            max_body: 4 << 20,
+            events: Limits::default(),
+        }
     }
 }
 

@@ -41,18 +41,33 @@ impl Bus {
         let tasks = plugins
             .iter()
             .map(|p| {
-                let consumer = Consumer::new(store.clone(), p.clone(), appended.clone(), shutdown_rx.clone());
+                let consumer = Consumer::new(
+                    store.clone(),
+                    p.clone(),
+                    appended.clone(),
+                    shutdown_rx.clone(),
+                );
                 tokio::spawn(consumer.run())
             })
             .collect();
-        Arc::new(Self { store, appended, shutdown, tasks: std::sync::Mutex::new(tasks), plugins })
+        Arc::new(Self {
+            store,
+            appended,
+            shutdown,
+            tasks: std::sync::Mutex::new(tasks),
+            plugins,
+        })
     }
 
     /// Stores `events` in the log (one transaction, durable on return) and
     /// wakes the consumers. Events already stored (same `source` and `id`) are
     /// reported as duplicates and not stored again.
     pub async fn ingest(&self, events: &[CloudEvent]) -> Result<Vec<Appended>, Error> {
-        let appended = self.store.append(events).await.map_err(Error::store("storing ingested events"))?;
+        let appended = self
+            .store
+            .append(events)
+            .await
+            .map_err(Error::store("storing ingested events"))?;
         self.appended.notify_waiters();
         Ok(appended)
     }
@@ -71,7 +86,11 @@ impl Bus {
     pub async fn shutdown(&self) {
         let _ = self.shutdown.send(true);
         self.appended.notify_waiters();
-        let tasks = self.tasks.lock().map(|mut t| std::mem::take(&mut *t)).unwrap_or_default();
+        let tasks = self
+            .tasks
+            .lock()
+            .map(|mut t| std::mem::take(&mut *t))
+            .unwrap_or_default();
         for t in tasks {
             let _ = t.await;
         }

@@ -23,9 +23,20 @@ pub(crate) struct Consumer {
 }
 
 impl Consumer {
-    pub(crate) fn new(store: Store, handle: PluginHandle, appended: Arc<Notify>, shutdown: watch::Receiver<bool>) -> Self {
+    pub(crate) fn new(
+        store: Store,
+        handle: PluginHandle,
+        appended: Arc<Notify>,
+        shutdown: watch::Receiver<bool>,
+    ) -> Self {
         let id = format!("plugin:{}", handle.plugin.name());
-        Self { store, handle, appended, shutdown, id }
+        Self {
+            store,
+            handle,
+            appended,
+            shutdown,
+            id,
+        }
     }
 
     /// Runs until shutdown. Store errors are logged and retried; they never
@@ -35,7 +46,10 @@ impl Consumer {
             match self.deliver().await {
                 Ok(()) => return,
                 Err(e) => {
-                    error!(plugin = self.handle.plugin.name(), "delivery stopped: {e}; retrying in {STORE_RETRY:?}");
+                    error!(
+                        plugin = self.handle.plugin.name(),
+                        "delivery stopped: {e}; retrying in {STORE_RETRY:?}"
+                    );
                     tokio::select! {
                         _ = tokio::time::sleep(STORE_RETRY) => {}
                         _ = self.shutdown.changed() => return,
@@ -47,8 +61,16 @@ impl Consumer {
 
     async fn deliver(&mut self) -> Result<(), Error> {
         let name = self.handle.plugin.name().to_owned();
-        let mut position = self.store.position(&self.id).await.map_err(Error::store("reading the consumer position"))?;
-        let entries = self.store.load_state(&name).await.map_err(Error::store("loading plugin state"))?;
+        let mut position = self
+            .store
+            .position(&self.id)
+            .await
+            .map_err(Error::store("reading the consumer position"))?;
+        let entries = self
+            .store
+            .load_state(&name)
+            .await
+            .map_err(Error::store("loading plugin state"))?;
         let mut state = Arc::new(StateMap::from_entries(entries));
         let mut worker = Some(Worker::new(self.handle.plugin.clone()));
         let limit = self.handle.batch_size.saturating_mul(READ_FACTOR);
@@ -63,7 +85,11 @@ impl Consumer {
             let notified = appended.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
-            let window = self.store.read_after(position, limit).await.map_err(Error::store("reading the log"))?;
+            let window = self
+                .store
+                .read_after(position, limit)
+                .await
+                .map_err(Error::store("reading the log"))?;
             let Some(last) = window.last().map(|e| e.seq) else {
                 tokio::select! {
                     _ = &mut notified => {}
@@ -73,16 +99,31 @@ impl Consumer {
             };
             let wanted: Vec<&StoredEvent> = window
                 .iter()
-                .filter(|e| e.origin.as_deref() != Some(name.as_str()) && self.handle.plugin.manifest().subscribes_to(e.event.ty.as_str()))
+                .filter(|e| {
+                    e.origin.as_deref() != Some(name.as_str())
+                        && self
+                            .handle
+                            .plugin
+                            .manifest()
+                            .subscribes_to(e.event.ty.as_str())
+                })
                 .collect();
             if wanted.is_empty() {
-                self.store.set_position(&self.id, last).await.map_err(Error::store("advancing the consumer position"))?;
+                self.store
+                    .set_position(&self.id, last)
+                    .await
+                    .map_err(Error::store("advancing the consumer position"))?;
                 position = last;
                 continue;
             }
-            let chunks: Vec<&[&StoredEvent]> = wanted.chunks(self.handle.batch_size as usize).collect();
+            let chunks: Vec<&[&StoredEvent]> =
+                wanted.chunks(self.handle.batch_size as usize).collect();
             for (i, batch) in chunks.iter().enumerate() {
-                let upto = if i + 1 == chunks.len() { last } else { batch.last().map_or(last, |e| e.seq) };
+                let upto = if i + 1 == chunks.len() {
+                    last
+                } else {
+                    batch.last().map_or(last, |e| e.seq)
+                };
                 let (w, outcome) = self.call(worker.take(), batch, state.clone()).await;
                 worker = Some(w);
                 match outcome {
@@ -95,7 +136,10 @@ impl Consumer {
                             plugin: &name,
                             state: &out.state,
                         };
-                        self.store.commit_batch(&commit).await.map_err(Error::store("committing a batch"))?;
+                        self.store
+                            .commit_batch(&commit)
+                            .await
+                            .map_err(Error::store("committing a batch"))?;
                         if !out.state.is_empty() {
                             Arc::make_mut(&mut state).apply(&out.state);
                         }
@@ -108,7 +152,10 @@ impl Consumer {
                         // now the batch is skipped so the plugin's other events
                         // keep flowing. The worker already logged the ids.
                         warn!(plugin = %name, failure = failure.kind.label(), from = batch[0].seq, to = upto, "skipping a failed batch");
-                        self.store.set_position(&self.id, upto).await.map_err(Error::store("advancing past a failed batch"))?;
+                        self.store
+                            .set_position(&self.id, upto)
+                            .await
+                            .map_err(Error::store("advancing past a failed batch"))?;
                     }
                 }
                 position = upto;
@@ -123,7 +170,10 @@ impl Consumer {
         worker: Option<Worker>,
         batch: &[&StoredEvent],
         state: Arc<StateMap>,
-    ) -> (Worker, Result<cityhub_runtime::BatchOutput, cityhub_runtime::BatchFailure>) {
+    ) -> (
+        Worker,
+        Result<cityhub_runtime::BatchOutput, cityhub_runtime::BatchFailure>,
+    ) {
         let frame = encode_batch(batch.iter().copied());
         let mut worker = worker.unwrap_or_else(|| Worker::new(self.handle.plugin.clone()));
         let plugin = self.handle.plugin.clone();

@@ -62,7 +62,10 @@ impl CityConfig {
     /// Reads, parses and checks `file`, loading every plugin's manifest.
     pub fn load(file: &Path) -> Result<Self, Diagnostics> {
         let text = std::fs::read_to_string(file).map_err(|e| {
-            Diagnostics(vec![Diagnostic::file(file, format!("cannot read the city configuration: {e}; pass it with `--config FILE`"))])
+            Diagnostics(vec![Diagnostic::file(
+                file,
+                format!("cannot read the city configuration: {e}; pass it with `--config FILE`"),
+            )])
         })?;
         Self::parse(file, &text)
     }
@@ -71,22 +74,41 @@ impl CityConfig {
     pub fn parse(file: &Path, text: &str) -> Result<Self, Diagnostics> {
         let raw: RawCity = toml::from_str(text).map_err(|e| {
             let msg = e.message().trim().to_owned();
-            let msg = if msg.starts_with("unknown field") { format!("{msg}; check the spelling") } else { msg };
-            Diagnostics(vec![Diagnostic::at(file, text, e.span().unwrap_or(0..0), msg)])
+            let msg = if msg.starts_with("unknown field") {
+                format!("{msg}; check the spelling")
+            } else {
+                msg
+            };
+            Diagnostics(vec![Diagnostic::at(
+                file,
+                text,
+                e.span().unwrap_or(0..0),
+                msg,
+            )])
         })?;
         let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
-        let mut c = Checker { file, text, errors: Diagnostics::default() };
+        let mut c = Checker {
+            file,
+            text,
+            errors: Diagnostics::default(),
+        };
 
         let listen = match &raw.server.listen {
             None => Some(SocketAddr::from(([127, 0, 0, 1], 8080))),
             Some(v) => c.check(v, |s| {
-                s.parse::<SocketAddr>().map_err(|_| format!("`listen` must be an address and port such as `127.0.0.1:8080`: got `{s}`"))
+                s.parse::<SocketAddr>().map_err(|_| {
+                    format!(
+                        "`listen` must be an address and port such as `127.0.0.1:8080`: got `{s}`"
+                    )
+                })
             }),
         };
         let max_body = match &raw.server.max_body {
             None => Some(ByteSize::mib(4)),
             Some(v) => c.check(v, |v| match v {
-                toml::Value::String(s) => ByteSize::parse(s).map_err(|e| format!("`max-body`: {e}")),
+                toml::Value::String(s) => {
+                    ByteSize::parse(s).map_err(|e| format!("`max-body`: {e}"))
+                }
                 toml::Value::Integer(n) if *n > 0 => Ok(ByteSize::bytes_const(*n as u64)),
                 _ => Err("`max-body` must be a size such as \"10 MiB\"".to_owned()),
             }),
@@ -94,14 +116,23 @@ impl CityConfig {
         let store_url = match &raw.store.url {
             None => Some(resolve_sqlite(&base, Self::DEFAULT_STORE)),
             Some(v) => c.check(v, |s| {
-                if s.starts_with("sqlite:") || s.starts_with("postgres://") || s.starts_with("postgresql://") {
+                if s.starts_with("sqlite:")
+                    || s.starts_with("postgres://")
+                    || s.starts_with("postgresql://")
+                {
                     Ok(resolve_sqlite(&base, s))
                 } else {
-                    Err(format!("`url` must start with `sqlite://` or `postgres://`: got `{s}`"))
+                    Err(format!(
+                        "`url` must start with `sqlite://` or `postgres://`: got `{s}`"
+                    ))
                 }
             }),
         };
-        let cache_dir = raw.runtime.cache_dir.as_ref().map_or_else(|| base.join(".cityhub/cache"), |v| base.join(v.get_ref()));
+        let cache_dir = raw
+            .runtime
+            .cache_dir
+            .as_ref()
+            .map_or_else(|| base.join(".cityhub/cache"), |v| base.join(v.get_ref()));
         let max_instances = match &raw.runtime.max_instances {
             None => Some(1000),
             Some(v) => c.check(v, |n| {
@@ -111,19 +142,27 @@ impl CityConfig {
                     .ok_or_else(|| format!("`max-instances` must be between 1 and 100000: got {n}"))
             }),
         };
-        let plugins: Vec<PluginEntry> = raw.plugins.iter().filter_map(|(name, p)| c.plugin(&base, name, p)).collect();
+        let plugins: Vec<PluginEntry> = raw
+            .plugins
+            .iter()
+            .filter_map(|(name, p)| c.plugin(&base, name, p))
+            .collect();
         if raw.plugins.is_empty() {
             c.errors.push(Diagnostic::file(file, "no plugins configured: add a `[plugins.NAME]` table with `path = \"plugins/NAME\"`"));
         }
         match (listen, max_body, store_url, max_instances) {
-            (Some(listen), Some(max_body), Some(store_url), Some(max_instances)) if c.errors.is_empty() => Ok(Self {
-                file: file.to_owned(),
-                server: ServerConfig { listen, max_body },
-                store_url,
-                cache_dir,
-                max_instances,
-                plugins,
-            }),
+            (Some(listen), Some(max_body), Some(store_url), Some(max_instances))
+                if c.errors.is_empty() =>
+            {
+                Ok(Self {
+                    file: file.to_owned(),
+                    server: ServerConfig { listen, max_body },
+                    store_url,
+                    cache_dir,
+                    max_instances,
+                    plugins,
+                })
+            }
             _ => Err(c.errors),
         }
     }
@@ -145,19 +184,35 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn error(&mut self, span: Range<usize>, msg: impl Into<String>) {
-        self.errors.push(Diagnostic::at(self.file, self.text, span, msg));
+        self.errors
+            .push(Diagnostic::at(self.file, self.text, span, msg));
     }
 
-    fn check<T, U>(&mut self, v: &Spanned<T>, f: impl FnOnce(&T) -> Result<U, String>) -> Option<U> {
+    fn check<T, U>(
+        &mut self,
+        v: &Spanned<T>,
+        f: impl FnOnce(&T) -> Result<U, String>,
+    ) -> Option<U> {
         f(v.get_ref()).map_err(|m| self.error(v.span(), m)).ok()
     }
 
-    fn plugin(&mut self, base: &Path, name: &Spanned<String>, raw: &RawPlugin) -> Option<PluginEntry> {
+    fn plugin(
+        &mut self,
+        base: &Path,
+        name: &Spanned<String>,
+        raw: &RawPlugin,
+    ) -> Option<PluginEntry> {
         let plugin_name = self.check(name, |s| PluginName::new(s));
         let dir = base.join(raw.path.get_ref());
         let manifest_path = dir.join("plugin.toml");
         if !manifest_path.is_file() {
-            self.error(raw.path.span(), format!("no plugin.toml in `{}`: `path` must be a plugin's folder", dir.display()));
+            self.error(
+                raw.path.span(),
+                format!(
+                    "no plugin.toml in `{}`: `path` must be a plugin's folder",
+                    dir.display()
+                ),
+            );
             return None;
         }
         let manifest = match Manifest::load(&manifest_path) {
@@ -172,20 +227,32 @@ impl Checker<'_> {
             self.error(name.span(), format!("`[plugins.{plugin_name}]` names a plugin whose manifest says `name = \"{}\"`; use the manifest's name", manifest.name));
             return None;
         }
-        let component = raw.component.as_ref().map_or_else(|| dir.join("plugin.wasm"), |c| base.join(c.get_ref()));
+        let component = raw
+            .component
+            .as_ref()
+            .map_or_else(|| dir.join("plugin.wasm"), |c| base.join(c.get_ref()));
         let config = match &raw.config {
             None => serde_json::json!({}),
             Some(t) => match serde_json::to_value(t.get_ref()) {
                 Ok(v) => v,
                 Err(e) => {
-                    self.error(t.span(), format!("`config` cannot be turned into JSON: {e}"));
+                    self.error(
+                        t.span(),
+                        format!("`config` cannot be turned into JSON: {e}"),
+                    );
                     return None;
                 }
             },
         };
         if let Err(e) = manifest.config_schema.validate(&config) {
-            let span = raw.config.as_ref().map_or_else(|| name.span(), Spanned::span);
-            self.error(span, format!("`config` of plugin `{plugin_name}` does not match its schema: {e}"));
+            let span = raw
+                .config
+                .as_ref()
+                .map_or_else(|| name.span(), Spanned::span);
+            self.error(
+                span,
+                format!("`config` of plugin `{plugin_name}` does not match its schema: {e}"),
+            );
         }
         let batch_size = match &raw.batch_size {
             None => 100,
@@ -196,6 +263,13 @@ impl Checker<'_> {
                     .ok_or_else(|| format!("`batch-size` must be between 1 and 10000: got {n}"))
             })?,
         };
-        Some(PluginEntry { name: plugin_name, dir, component, manifest, config, batch_size })
+        Some(PluginEntry {
+            name: plugin_name,
+            dir,
+            component,
+            manifest,
+            config,
+            batch_size,
+        })
     }
 }

@@ -15,13 +15,20 @@ pub struct ConfigSchema {
 impl ConfigSchema {
     /// Compiles `schema`; the error says why it is not a usable schema.
     pub fn new(schema: Value) -> Result<Self, String> {
-        let validator = jsonschema::validator_for(&schema).map_err(|e| format!("`config-schema` is not a valid JSON Schema: {e}"))?;
-        Ok(Self { schema, validator: Some(validator) })
+        let validator = jsonschema::validator_for(&schema)
+            .map_err(|e| format!("`config-schema` is not a valid JSON Schema: {e}"))?;
+        Ok(Self {
+            schema,
+            validator: Some(validator),
+        })
     }
 
     /// The schema accepting only an empty object, for plugins that take no configuration.
     pub fn empty() -> Self {
-        Self { schema: serde_json::json!({"type": "object", "additionalProperties": false}), validator: None }
+        Self {
+            schema: serde_json::json!({"type": "object", "additionalProperties": false}),
+            validator: None,
+        }
     }
 
     /// The schema as JSON.
@@ -32,20 +39,32 @@ impl ConfigSchema {
     /// Checks `config`, returning every violation.
     pub fn validate(&self, config: &Value) -> Result<(), ConfigError> {
         let problems: Vec<(String, String)> = match &self.validator {
-            Some(v) => v.iter_errors(config).map(|e| (e.instance_path().to_string(), e.to_string())).collect(),
+            Some(v) => v
+                .iter_errors(config)
+                .map(|e| (e.instance_path().to_string(), e.to_string()))
+                .collect(),
             None => match config {
                 Value::Object(m) if m.is_empty() => vec![],
                 Value::Null => vec![],
-                _ => vec![(String::new(), "this plugin takes no configuration: remove it, or pass `{}`".to_owned())],
+                _ => vec![(
+                    String::new(),
+                    "this plugin takes no configuration: remove it, or pass `{}`".to_owned(),
+                )],
             },
         };
-        if problems.is_empty() { Ok(()) } else { Err(ConfigError { problems }) }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigError { problems })
+        }
     }
 }
 
 impl fmt::Debug for ConfigSchema {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ConfigSchema").field("schema", &self.schema).finish_non_exhaustive()
+        f.debug_struct("ConfigSchema")
+            .field("schema", &self.schema)
+            .finish_non_exhaustive()
     }
 }
 

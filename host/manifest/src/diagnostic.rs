@@ -1,6 +1,10 @@
 //! [`Diagnostic`]: an error in a configuration file, with its place and a caret.
 
-use std::{fmt, ops::Range, path::{Path, PathBuf}};
+use std::{
+    fmt,
+    ops::Range,
+    path::{Path, PathBuf},
+};
 
 /// One error in a file, pointing at the text at fault, rendered like a
 /// compiler's:
@@ -35,23 +39,37 @@ impl Diagnostic {
         let start = floor_char_boundary(source, span.start.min(source.len()));
         let end = floor_char_boundary(source, span.end.clamp(start, source.len()));
         let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+        let line_end = source[start..]
+            .find('\n')
+            .map_or(source.len(), |i| start + i);
         let line = source[..start].matches('\n').count() + 1;
         let column = source[line_start..start].chars().count() + 1;
-        let width = source[start..end.min(line_end).max(start)].chars().count().max(1);
+        let width = source[start..end.min(line_end).max(start)]
+            .chars()
+            .count()
+            .max(1);
         Self {
             file: file.to_owned(),
             line,
             column,
             message: message.into(),
-            source_line: source[line_start..line_end].trim_end_matches('\r').to_owned(),
+            source_line: source[line_start..line_end]
+                .trim_end_matches('\r')
+                .to_owned(),
             width,
         }
     }
 
     /// A diagnostic about the whole file (no position in it), e.g. it cannot be read.
     pub fn file(file: &Path, message: impl Into<String>) -> Self {
-        Self { file: file.to_owned(), line: 0, column: 0, message: message.into(), source_line: String::new(), width: 0 }
+        Self {
+            file: file.to_owned(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+            source_line: String::new(),
+            width: 0,
+        }
     }
 }
 
@@ -69,10 +87,22 @@ impl fmt::Display for Diagnostic {
             return write!(f, "  --> {}", self.file.display());
         }
         let gutter = self.line.to_string().len();
-        writeln!(f, "{:gutter$}--> {}:{}:{}", "", self.file.display(), self.line, self.column)?;
+        writeln!(
+            f,
+            "{:gutter$}--> {}:{}:{}",
+            "",
+            self.file.display(),
+            self.line,
+            self.column
+        )?;
         writeln!(f, "{:gutter$} |", "")?;
         writeln!(f, "{} | {}", self.line, self.source_line)?;
-        let pad: String = self.source_line.chars().take(self.column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+        let pad: String = self
+            .source_line
+            .chars()
+            .take(self.column - 1)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
         write!(f, "{:gutter$} | {pad}{}", "", "^".repeat(self.width))
     }
 }
@@ -94,7 +124,11 @@ impl Diagnostics {
 
     /// `Ok(value)` when empty, else `Err(self)`.
     pub fn into_result<T>(self, value: T) -> Result<T, Diagnostics> {
-        if self.0.is_empty() { Ok(value) } else { Err(self) }
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
     }
 }
 
@@ -125,7 +159,10 @@ mod tests {
         let at = src.find("\"Traffic\"").unwrap();
         let d = Diagnostic::at(Path::new("p.toml"), src, at..at + 9, "bad name");
         assert_eq!((d.line, d.column, d.width), (2, 8, 9));
-        assert_eq!(d.to_string(), "error: bad name\n --> p.toml:2:8\n  |\n2 | name = \"Traffic\"\n  |        ^^^^^^^^^");
+        assert_eq!(
+            d.to_string(),
+            "error: bad name\n --> p.toml:2:8\n  |\n2 | name = \"Traffic\"\n  |        ^^^^^^^^^"
+        );
     }
 
     #[test]

@@ -37,7 +37,10 @@ impl Manifest {
     /// Reads and parses the manifest at `path`.
     pub fn load(path: &Path) -> Result<Self, Diagnostics> {
         let text = std::fs::read_to_string(path).map_err(|e| {
-            Diagnostics(vec![Diagnostic::file(path, format!("cannot read plugin manifest: {e}; check the path"))])
+            Diagnostics(vec![Diagnostic::file(
+                path,
+                format!("cannot read plugin manifest: {e}; check the path"),
+            )])
         })?;
         Self::parse(path, &text)
     }
@@ -48,11 +51,17 @@ impl Manifest {
             let span = e.span().unwrap_or(0..0);
             Diagnostics(vec![Diagnostic::at(path, text, span, toml_message(&e))])
         })?;
-        let mut c = Checker { path, text, errors: Diagnostics::default() };
+        let mut c = Checker {
+            path,
+            text,
+            errors: Diagnostics::default(),
+        };
 
         let name = c.check(&raw.name, |s| PluginName::new(s));
         let version = c.check(&raw.version, |s| {
-            Version::parse(s).map_err(|e| format!("`version` must be a semantic version like `1.2.0`: `{s}` is not ({e})"))
+            Version::parse(s).map_err(|e| {
+                format!("`version` must be a semantic version like `1.2.0`: `{s}` is not ({e})")
+            })
         });
         let vendor = c.check(&raw.vendor, |s| non_empty("vendor", s, 200));
         let description = match &raw.description {
@@ -60,7 +69,9 @@ impl Manifest {
             None => Some(String::new()),
         };
         let world = c.check(&raw.world, |s| {
-            Version::parse(s).map_err(|e| format!("`world` must be the WIT package version, like `0.1.0`: `{s}` is not ({e})"))
+            Version::parse(s).map_err(|e| {
+                format!("`world` must be the WIT package version, like `0.1.0`: `{s}` is not ({e})")
+            })
         });
         let subscribes = c.patterns("subscribes", raw.subscribes.get_ref());
         if raw.subscribes.get_ref().is_empty() {
@@ -76,12 +87,34 @@ impl Manifest {
             }
         };
 
-        match (name, version, vendor, description, world, limits, config_schema) {
-            (Some(name), Some(version), Some(vendor), Some(description), Some(world), Some(limits), Some(config_schema))
-                if c.errors.is_empty() =>
-            {
-                Ok(Self { name, version, vendor, description, world, subscribes, publishes, limits, config_schema })
-            }
+        match (
+            name,
+            version,
+            vendor,
+            description,
+            world,
+            limits,
+            config_schema,
+        ) {
+            (
+                Some(name),
+                Some(version),
+                Some(vendor),
+                Some(description),
+                Some(world),
+                Some(limits),
+                Some(config_schema),
+            ) if c.errors.is_empty() => Ok(Self {
+                name,
+                version,
+                vendor,
+                description,
+                world,
+                subscribes,
+                publishes,
+                limits,
+                config_schema,
+            }),
             _ => Err(c.errors),
         }
     }
@@ -99,11 +132,16 @@ impl Manifest {
 
 /// toml's message without its own position text (we render our own).
 fn toml_message(e: &toml::de::Error) -> String {
-    let msg = e.message().trim().replace("expected a sequence", "expected a list such as `[\"city.traffic.reading\"]`");
+    let msg = e.message().trim().replace(
+        "expected a sequence",
+        "expected a list such as `[\"city.traffic.reading\"]`",
+    );
     if msg.starts_with("unknown field") {
         format!("{msg}; check the spelling, or see the manifest reference in sdk/README.md")
     } else if msg.starts_with("missing field") {
-        format!("{msg}: every plugin.toml needs `name`, `version`, `vendor`, `world` and `subscribes`")
+        format!(
+            "{msg}: every plugin.toml needs `name`, `version`, `vendor`, `world` and `subscribes`"
+        )
     } else {
         msg
     }
@@ -128,10 +166,15 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn error(&mut self, span: Range<usize>, msg: impl Into<String>) {
-        self.errors.push(Diagnostic::at(self.path, self.text, span, msg));
+        self.errors
+            .push(Diagnostic::at(self.path, self.text, span, msg));
     }
 
-    fn check<T, U>(&mut self, v: &Spanned<T>, f: impl FnOnce(&T) -> Result<U, String>) -> Option<U> {
+    fn check<T, U>(
+        &mut self,
+        v: &Spanned<T>,
+        f: impl FnOnce(&T) -> Result<U, String>,
+    ) -> Option<U> {
         self.check_value(v.span(), f(v.get_ref()))
     }
 
@@ -142,7 +185,9 @@ impl Checker<'_> {
     fn patterns(&mut self, field: &str, list: &[Spanned<String>]) -> Vec<TypePattern> {
         list.iter()
             .filter_map(|p| {
-                self.check(p, |s| TypePattern::new(s).map_err(|e| format!("in `{field}`: {e}")))
+                self.check(p, |s| {
+                    TypePattern::new(s).map_err(|e| format!("in `{field}`: {e}"))
+                })
             })
             .collect()
     }
@@ -151,12 +196,18 @@ impl Checker<'_> {
         let mut l = Limits::default();
         let before = self.errors.0.len();
         if let Some(v) = &raw.memory {
-            l.memory = self.size(v, "memory", Limits::MIN_MEMORY, Limits::MAX_MEMORY).unwrap_or(l.memory);
+            l.memory = self
+                .size(v, "memory", Limits::MIN_MEMORY, Limits::MAX_MEMORY)
+                .unwrap_or(l.memory);
         }
         if let Some(v) = &raw.time_per_batch {
             let r = Millis::parse(v.get_ref()).and_then(|m| {
                 if m.as_millis() == 0 || m > Limits::MAX_TIME {
-                    Err(format!("`time-per-batch` must be between 1ms and {}: got `{}`", Limits::MAX_TIME, v.get_ref()))
+                    Err(format!(
+                        "`time-per-batch` must be between 1ms and {}: got `{}`",
+                        Limits::MAX_TIME,
+                        v.get_ref()
+                    ))
                 } else {
                     Ok(m)
                 }
@@ -167,29 +218,60 @@ impl Checker<'_> {
             let r = u32::try_from(*v.get_ref())
                 .ok()
                 .filter(|n| *n <= Limits::MAX_OUTPUTS)
-                .ok_or_else(|| format!("`outputs-per-batch` must be between 0 and {}: got {}", Limits::MAX_OUTPUTS, v.get_ref()));
+                .ok_or_else(|| {
+                    format!(
+                        "`outputs-per-batch` must be between 0 and {}: got {}",
+                        Limits::MAX_OUTPUTS,
+                        v.get_ref()
+                    )
+                });
             l.outputs_per_batch = self.check_value(v.span(), r).unwrap_or(l.outputs_per_batch);
         }
         if let Some(v) = &raw.output_bytes {
-            l.output_bytes = self.size(v, "output-bytes", ByteSize::bytes_const(8), Limits::MAX_OUTPUT_BYTES).unwrap_or(l.output_bytes);
+            l.output_bytes = self
+                .size(
+                    v,
+                    "output-bytes",
+                    ByteSize::bytes_const(8),
+                    Limits::MAX_OUTPUT_BYTES,
+                )
+                .unwrap_or(l.output_bytes);
         }
         if let Some(v) = &raw.state_quota {
-            l.state_quota = self.size(v, "state-quota", ByteSize::bytes_const(0), Limits::MAX_STATE).unwrap_or(l.state_quota);
+            l.state_quota = self
+                .size(
+                    v,
+                    "state-quota",
+                    ByteSize::bytes_const(0),
+                    Limits::MAX_STATE,
+                )
+                .unwrap_or(l.state_quota);
         }
         (self.errors.0.len() == before).then_some(l)
     }
 
-    fn size(&mut self, v: &Spanned<toml::Value>, field: &str, min: ByteSize, max: ByteSize) -> Option<ByteSize> {
+    fn size(
+        &mut self,
+        v: &Spanned<toml::Value>,
+        field: &str,
+        min: ByteSize,
+        max: ByteSize,
+    ) -> Option<ByteSize> {
         let r = match v.get_ref() {
             toml::Value::String(s) => ByteSize::parse(s).map_err(|e| format!("`{field}`: {e}")),
             toml::Value::Integer(n) => u64::try_from(*n)
                 .map(ByteSize::bytes_const)
                 .map_err(|_| format!("`{field}` cannot be negative")),
-            other => Err(format!("`{field}` must be a size such as \"16 MiB\", not a {}", other.type_str())),
+            other => Err(format!(
+                "`{field}` must be a size such as \"16 MiB\", not a {}",
+                other.type_str()
+            )),
         }
         .and_then(|size| {
             if size < min || size > max {
-                Err(format!("`{field}` must be between {min} and {max}: got {size}"))
+                Err(format!(
+                    "`{field}` must be between {min} and {max}: got {size}"
+                ))
             } else {
                 Ok(size)
             }

@@ -12,7 +12,8 @@ impl PluginName {
     pub fn new(s: &str) -> Result<Self, String> {
         let ok = (1..=64).contains(&s.len())
             && s.starts_with(|c: char| c.is_ascii_lowercase())
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !s.ends_with('-');
         if ok {
             Ok(Self(Arc::from(s)))
@@ -48,7 +49,14 @@ mod tests {
     #[test]
     fn names() {
         assert!(PluginName::new("field-reports").is_ok());
-        for bad in ["", "Traffic", "1traffic", "traffic-", "giao_thong", &"a".repeat(65)] {
+        for bad in [
+            "",
+            "Traffic",
+            "1traffic",
+            "traffic-",
+            "giao_thong",
+            &"a".repeat(65),
+        ] {
             assert!(PluginName::new(bad).is_err(), "{bad}");
         }
     }

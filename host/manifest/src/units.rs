@@ -33,7 +33,9 @@ impl ByteSize {
         let s = s.trim();
         let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
         let (num, unit) = s.split_at(split);
-        let n: u64 = num.parse().map_err(|_| format!("`{s}` is not a size: write a whole number and a unit, e.g. `16 MiB`"))?;
+        let n: u64 = num.parse().map_err(|_| {
+            format!("`{s}` is not a size: write a whole number and a unit, e.g. `16 MiB`")
+        })?;
         let mult: u64 = match unit.trim() {
             "" | "B" => 1,
             "KiB" => 1 << 10,
@@ -42,20 +44,26 @@ impl ByteSize {
             "KB" | "kB" => 1000,
             "MB" => 1_000_000,
             "GB" => 1_000_000_000,
-            other => return Err(format!("`{other}` is not a size unit: use `B`, `KiB`, `MiB` or `GiB`")),
+            other => {
+                return Err(format!(
+                    "`{other}` is not a size unit: use `B`, `KiB`, `MiB` or `GiB`"
+                ));
+            }
         };
-        n.checked_mul(mult).map(Self).ok_or_else(|| format!("`{s}` is too large"))
+        n.checked_mul(mult)
+            .map(Self)
+            .ok_or_else(|| format!("`{s}` is too large"))
     }
 }
 
 impl fmt::Display for ByteSize {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.0;
-        if n >= 1 << 30 && n % (1 << 30) == 0 {
+        if n >= 1 << 30 && n.is_multiple_of(1 << 30) {
             write!(f, "{} GiB", n >> 30)
-        } else if n >= 1 << 20 && n % (1 << 20) == 0 {
+        } else if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
             write!(f, "{} MiB", n >> 20)
-        } else if n >= 1 << 10 && n % (1 << 10) == 0 {
+        } else if n >= 1 << 10 && n.is_multiple_of(1 << 10) {
             write!(f, "{} KiB", n >> 10)
         } else {
             write!(f, "{n} B")
@@ -88,21 +96,33 @@ impl Millis {
         let t = s.trim();
         let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
         let (num, unit) = t.split_at(split);
-        let n: u64 = num.parse().map_err(|_| format!("`{s}` is not a duration: write e.g. `200ms`, `2s` or `1m`"))?;
+        let n: u64 = num
+            .parse()
+            .map_err(|_| format!("`{s}` is not a duration: write e.g. `200ms`, `2s` or `1m`"))?;
         let mult = match unit.trim() {
             "ms" => 1,
             "s" => 1000,
             "m" => 60_000,
             "" => return Err(format!("`{s}` needs a unit: `ms`, `s` or `m`")),
-            other => return Err(format!("`{other}` is not a duration unit: use `ms`, `s` or `m`")),
+            other => {
+                return Err(format!(
+                    "`{other}` is not a duration unit: use `ms`, `s` or `m`"
+                ));
+            }
         };
-        n.checked_mul(mult).map(Self).ok_or_else(|| format!("`{s}` is too long"))
+        n.checked_mul(mult)
+            .map(Self)
+            .ok_or_else(|| format!("`{s}` is too long"))
     }
 }
 
 impl fmt::Display for Millis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0 >= 1000 && self.0 % 1000 == 0 { write!(f, "{}s", self.0 / 1000) } else { write!(f, "{}ms", self.0) }
+        if self.0 >= 1000 && self.0.is_multiple_of(1000) {
+            write!(f, "{}s", self.0 / 1000)
+        } else {
+            write!(f, "{}ms", self.0)
+        }
     }
 }
 
@@ -115,7 +135,11 @@ mod tests {
         assert_eq!(ByteSize::parse("16 MiB").unwrap().bytes(), 16 << 20);
         assert_eq!(ByteSize::parse("64KiB").unwrap().bytes(), 64 << 10);
         assert_eq!(ByteSize::parse("100").unwrap().bytes(), 100);
-        assert!(ByteSize::parse("16 mb").unwrap_err().contains("not a size unit"));
+        assert!(
+            ByteSize::parse("16 mb")
+                .unwrap_err()
+                .contains("not a size unit")
+        );
         assert!(ByteSize::parse("lots").unwrap_err().contains("not a size"));
         assert_eq!(ByteSize::mib(16).to_string(), "16 MiB");
     }
@@ -125,6 +149,10 @@ mod tests {
         assert_eq!(Millis::parse("200ms").unwrap().as_millis(), 200);
         assert_eq!(Millis::parse("2s").unwrap().as_millis(), 2000);
         assert!(Millis::parse("200").unwrap_err().contains("needs a unit"));
-        assert!(Millis::parse("2h").unwrap_err().contains("not a duration unit"));
+        assert!(
+            Millis::parse("2h")
+                .unwrap_err()
+                .contains("not a duration unit")
+        );
     }
 }

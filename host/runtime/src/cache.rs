@@ -29,11 +29,15 @@ impl Cache {
     pub(crate) fn new(dir: PathBuf, engine: &Engine) -> Self {
         let mut h = DefaultHasher::new();
         engine.precompile_compatibility_hash().hash(&mut h);
-        Self { dir, engine_key: format!("{:016x}", h.finish()) }
+        Self {
+            dir,
+            engine_key: format!("{:016x}", h.finish()),
+        }
     }
 
     fn path(&self, digest: &Digest) -> PathBuf {
-        self.dir.join(format!("{}-{}.cwasm", digest.hex(), self.engine_key))
+        self.dir
+            .join(format!("{}-{}.cwasm", digest.hex(), self.engine_key))
     }
 
     /// Loads a cached compilation of the component with `digest`, if present
@@ -63,9 +67,14 @@ impl Cache {
 
     /// Stores a compiled component. Failure only costs a recompile later.
     pub(crate) fn put(&self, digest: &Digest, component: &Component) -> Result<(), Error> {
-        let err = |reason: String| Error::Cache { path: self.dir.clone(), reason };
+        let err = |reason: String| Error::Cache {
+            path: self.dir.clone(),
+            reason,
+        };
         create_private_dir(&self.dir).map_err(|e| err(format!("cannot create it: {e}")))?;
-        let bytes = component.serialize().map_err(|e| err(format!("cannot serialize: {e}")))?;
+        let bytes = component
+            .serialize()
+            .map_err(|e| err(format!("cannot serialize: {e}")))?;
         let path = self.path(digest);
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
         std::fs::write(&tmp, bytes).map_err(|e| err(format!("cannot write: {e}")))?;
@@ -78,5 +87,8 @@ fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
 }

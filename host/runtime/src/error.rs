@@ -7,10 +7,14 @@ use std::path::PathBuf;
 pub enum Error {
     /// The wasmtime engine could not be configured (e.g. the pool is too large
     /// for this machine's address space).
-    #[error("the wasm engine could not start: {0}; lower `max-instances` or check the machine's virtual memory limits")]
+    #[error(
+        "the wasm engine could not start: {0}; lower `max-instances` or check the machine's virtual memory limits"
+    )]
     Engine(String),
     /// The component file cannot be read.
-    #[error("cannot read plugin component `{path}`: {source}; build it with `cityhub plugin build DIR`")]
+    #[error(
+        "cannot read plugin component `{path}`: {source}; build it with `cityhub plugin build DIR`"
+    )]
     ReadComponent {
         /// The file.
         path: PathBuf,
@@ -18,7 +22,9 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The bytes are not a valid component, or compiling them failed.
-    #[error("plugin `{plugin}`: `{path}` is not a valid WebAssembly component: {reason}; build it for `wasm32-wasip2` with cityhub-sdk")]
+    #[error(
+        "plugin `{plugin}`: `{path}` is not a valid WebAssembly component: {reason}; build it for `wasm32-wasip2` with cityhub-sdk"
+    )]
     Compile {
         /// The plugin.
         plugin: String,
@@ -28,7 +34,9 @@ pub enum Error {
         reason: String,
     },
     /// The component was built for a world version this host does not run.
-    #[error("plugin `{plugin}` was built for `cityhub:plugin@{found}`, but this host supports `cityhub:plugin@{supported}`; rebuild it with a cityhub-sdk for {supported}")]
+    #[error(
+        "plugin `{plugin}` was built for `cityhub:plugin@{found}`, but this host supports `cityhub:plugin@{supported}`; rebuild it with a cityhub-sdk for {supported}"
+    )]
     WorldVersion {
         /// The plugin.
         plugin: String,
@@ -38,7 +46,9 @@ pub enum Error {
         supported: String,
     },
     /// The manifest's `world` does not match the component.
-    #[error("plugin `{plugin}`: its manifest says `world = \"{manifest}\"` but its component targets `cityhub:plugin@{component}`; fix `world` in plugin.toml")]
+    #[error(
+        "plugin `{plugin}`: its manifest says `world = \"{manifest}\"` but its component targets `cityhub:plugin@{component}`; fix `world` in plugin.toml"
+    )]
     WorldMismatch {
         /// The plugin.
         plugin: String,
@@ -48,7 +58,9 @@ pub enum Error {
         component: String,
     },
     /// The component imports something the host does not provide.
-    #[error("plugin `{plugin}` cannot be linked: {reason}; a plugin may import only `cityhub:plugin/*` and WASI p2")]
+    #[error(
+        "plugin `{plugin}` cannot be linked: {reason}; a plugin may import only `cityhub:plugin/*` and WASI p2"
+    )]
     Link {
         /// The plugin.
         plugin: String,
@@ -64,7 +76,9 @@ pub enum Error {
         reason: String,
     },
     /// A manifest limit is over what this host allows.
-    #[error("plugin `{plugin}` asks for {what}, more than this host allows ({max}); lower it in plugin.toml")]
+    #[error(
+        "plugin `{plugin}` asks for {what}, more than this host allows ({max}); lower it in plugin.toml"
+    )]
     LimitTooHigh {
         /// The plugin.
         plugin: String,

@@ -74,7 +74,11 @@ pub struct BatchFailure {
 
 impl BatchFailure {
     pub(crate) fn new(kind: FailureKind, reason: impl Into<String>) -> Self {
-        Self { kind, reason: reason.into(), event_id: None }
+        Self {
+            kind,
+            reason: reason.into(),
+            event_id: None,
+        }
     }
 }
 

@@ -31,15 +31,25 @@ impl HostState {
     /// arguments, network or stdin; stdout discarded; stderr captured, bounded).
     pub(crate) fn new(plugin: Arc<str>, memory_limit: usize, base: Arc<StateMap>) -> Self {
         let stderr = MemoryOutputPipe::new(STDERR_CAPTURE);
-        let wasi = WasiCtx::builder().stderr(stderr.clone()).allow_tcp(false).allow_udp(false).build();
+        let wasi = WasiCtx::builder()
+            .stderr(stderr.clone())
+            .allow_tcp(false)
+            .allow_udp(false)
+            .build();
         Self {
             wasi,
             table: ResourceTable::new(),
             plugin,
-            limiter: MemoryLimiter { limit: memory_limit, hit: None },
+            limiter: MemoryLimiter {
+                limit: memory_limit,
+                hit: None,
+            },
             state: StateTxn::read_only(base),
             log: LogBudget::default(),
-            now: Timestamp { seconds: 0, nanoseconds: 0 },
+            now: Timestamp {
+                seconds: 0,
+                nanoseconds: 0,
+            },
             stderr,
         }
     }
@@ -53,7 +63,10 @@ impl HostState {
 
 impl WasiView for HostState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }
 
@@ -74,15 +87,28 @@ pub(crate) struct MemoryLimitHit {
 }
 
 impl wasmtime::ResourceLimiter for MemoryLimiter {
-    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         if desired > self.limit {
             self.hit = Some(desired);
-            return Err(wasmtime::Error::new(MemoryLimitHit { limit: self.limit, desired }));
+            return Err(wasmtime::Error::new(MemoryLimitHit {
+                limit: self.limit,
+                desired,
+            }));
         }
         Ok(true)
     }
 
-    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         Ok(desired <= 100_000)
     }
 }
@@ -101,6 +127,9 @@ impl LogBudget {
 
 impl Default for LogBudget {
     fn default() -> Self {
-        Self { left: Self::PER_CALL, dropped: 0 }
+        Self {
+            left: Self::PER_CALL,
+            dropped: 0,
+        }
     }
 }

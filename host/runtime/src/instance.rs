@@ -38,7 +38,9 @@ pub struct Instance {
 
 impl std::fmt::Debug for Instance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Instance").field("plugin", &self.plugin.name).finish_non_exhaustive()
+        f.debug_struct("Instance")
+            .field("plugin", &self.plugin.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -48,42 +50,77 @@ impl Instance {
     /// the same deadline and memory limit as a batch. `state` is readable (not
     /// writable) during `init`.
     pub fn start(plugin: &Arc<Plugin>, state: Arc<StateMap>) -> Result<Self, Error> {
-        let fail = |reason: String| Error::Start { plugin: plugin.name.to_string(), reason };
+        let fail = |reason: String| Error::Start {
+            plugin: plugin.name.to_string(),
+            reason,
+        };
         let memory = plugin.manifest.limits.memory.bytes() as usize;
-        let mut store = Store::new(&plugin.engine, HostState::new(plugin.name.clone(), memory, state));
+        let mut store = Store::new(
+            &plugin.engine,
+            HostState::new(plugin.name.clone(), memory, state),
+        );
         store.limiter(|s| &mut s.limiter);
         store.set_epoch_deadline(plugin.deadline_ticks);
         store.data_mut().now = now();
-        let bindings = plugin.pre.instantiate(&mut store).map_err(|e| fail(classify(&plugin, e, store.data()).reason))?;
-        match bindings.cityhub_plugin_handler().call_init(&mut store, &plugin.config_json) {
+        let bindings = plugin
+            .pre
+            .instantiate(&mut store)
+            .map_err(|e| fail(classify(plugin, e, store.data()).reason))?;
+        match bindings
+            .cityhub_plugin_handler()
+            .call_init(&mut store, &plugin.config_json)
+        {
             Ok(Ok(())) => {}
             Ok(Err(e)) => return Err(fail(format!("`init` returned an error: {}", e.message))),
-            Err(trap) => return Err(fail(format!("`init` failed: {}", classify(&plugin, trap, store.data()).reason))),
+            Err(trap) => {
+                return Err(fail(format!(
+                    "`init` failed: {}",
+                    classify(plugin, trap, store.data()).reason
+                )));
+            }
         }
-        plugin.stats.instances_started.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Ok(Self { plugin: plugin.clone(), store, bindings })
+        plugin
+            .stats
+            .instances_started
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(Self {
+            plugin: plugin.clone(),
+            store,
+            bindings,
+        })
     }
 
     /// Instantiates a fresh store from the plugin's `InstancePre` — store, WASI
-    /// context, memory limiter, instantiation — and drops it, without `init`.
-    /// For measuring the cost of instantiation alone; the host uses [`Instance::start`].
-    pub fn instantiate_bare(plugin: &Arc<Plugin>) -> Result<(), Error> {
+    /// context, memory limiter, instantiation — without calling `init`, and
+    /// returns it opaque. For measuring instantiation alone (time, memory);
+    /// the host uses [`Instance::start`].
+    pub fn instantiate_bare(plugin: &Arc<Plugin>) -> Result<impl Send + use<>, Error> {
         let memory = plugin.manifest.limits.memory.bytes() as usize;
-        let mut store = Store::new(&plugin.engine, HostState::new(plugin.name.clone(), memory, Arc::default()));
+        let mut store = Store::new(
+            &plugin.engine,
+            HostState::new(plugin.name.clone(), memory, Arc::default()),
+        );
         store.limiter(|s| &mut s.limiter);
         store.set_epoch_deadline(plugin.deadline_ticks);
         plugin
             .pre
             .instantiate(&mut store)
-            .map(drop)
-            .map_err(|e| Error::Start { plugin: plugin.name.to_string(), reason: format!("{e:#}") })
+            .map(|bindings| (store, bindings))
+            .map_err(|e| Error::Start {
+                plugin: plugin.name.to_string(),
+                reason: format!("{e:#}"),
+            })
     }
 
     /// Runs one batch (an encoded frame) with a state transaction over `state`.
     /// Enforces every limit in the manifest; see [`BatchFailure`] for what can
     /// go wrong. On `Err`, drop this instance.
     #[allow(clippy::ptr_arg)] // the generated binding lowers `list<u8>` from `&Vec<u8>`
-    pub fn handle(&mut self, input: &Vec<u8>, state: Arc<StateMap>) -> Result<BatchOutput, BatchFailure> {
+    pub fn handle(
+        &mut self,
+        input: &Vec<u8>,
+        state: Arc<StateMap>,
+    ) -> Result<BatchOutput, BatchFailure> {
         let limits = &self.plugin.manifest.limits;
         let now_wit = now();
         {
@@ -93,7 +130,10 @@ impl Instance {
             data.log = LogBudget::default();
         }
         self.store.set_epoch_deadline(self.plugin.deadline_ticks);
-        let result = self.bindings.cityhub_plugin_handler().call_handle(&mut self.store, input);
+        let result = self
+            .bindings
+            .cityhub_plugin_handler()
+            .call_handle(&mut self.store, input);
         let data = self.store.data_mut();
         let txn = std::mem::take(&mut data.state);
         let logs_dropped = data.log.dropped;
@@ -109,7 +149,11 @@ impl Instance {
             .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
         );
         let events = decode_outputs(&self.plugin.manifest, &frame, &now)?;
-        Ok(BatchOutput { events, state: txn.into_writes(), logs_dropped })
+        Ok(BatchOutput {
+            events,
+            state: txn.into_writes(),
+            logs_dropped,
+        })
     }
 
     /// The plugin this instance runs.
@@ -119,8 +163,13 @@ impl Instance {
 }
 
 fn now() -> types::Timestamp {
-    let d = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-    types::Timestamp { seconds: d.as_secs() as i64, nanoseconds: d.subsec_nanos() }
+    let d = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    types::Timestamp {
+        seconds: d.as_secs() as i64,
+        nanoseconds: d.subsec_nanos(),
+    }
 }
 
 fn plugin_error(e: types::PluginError) -> BatchFailure {
@@ -130,7 +179,11 @@ fn plugin_error(e: types::PluginError) -> BatchFailure {
         types::ErrorKind::Transient => PluginErrorKind::Transient,
         types::ErrorKind::Internal => PluginErrorKind::Internal,
     };
-    BatchFailure { kind: FailureKind::Plugin(kind), reason: format!("plugin reported: {}", e.message), event_id: e.event_id }
+    BatchFailure {
+        kind: FailureKind::Plugin(kind),
+        reason: format!("plugin reported: {}", e.message),
+        event_id: e.event_id,
+    }
 }
 
 /// Turns a trap into a failure that says which limit was hit, or what the
@@ -140,21 +193,32 @@ fn classify(plugin: &Plugin, err: wasmtime::Error, data: &HostState) -> BatchFai
     if let Some(desired) = data.limiter.hit {
         return BatchFailure::new(
             FailureKind::MemoryLimit,
-            format!("plugin tried to grow its memory to {desired} bytes, over its `memory` limit of {}", limits.memory),
+            format!(
+                "plugin tried to grow its memory to {desired} bytes, over its `memory` limit of {}",
+                limits.memory
+            ),
         );
     }
     match err.downcast_ref::<Trap>() {
         Some(Trap::Interrupt) => BatchFailure::new(
             FailureKind::Deadline,
-            format!("call ran past the plugin's `time-per-batch` of {} and was stopped", limits.time_per_batch),
+            format!(
+                "call ran past the plugin's `time-per-batch` of {} and was stopped",
+                limits.time_per_batch
+            ),
         ),
-        Some(Trap::StackOverflow) => {
-            BatchFailure::new(FailureKind::StackOverflow, "the plugin's wasm stack overflowed (recursion too deep?)")
-        }
+        Some(Trap::StackOverflow) => BatchFailure::new(
+            FailureKind::StackOverflow,
+            "the plugin's wasm stack overflowed (recursion too deep?)",
+        ),
         other => {
             let what = other.map_or_else(|| format!("{err:#}"), |t| t.to_string());
             let said = data.stderr_text();
-            let reason = if said.is_empty() { format!("plugin trapped: {what}") } else { format!("plugin trapped: {what}; it wrote: {said}") };
+            let reason = if said.is_empty() {
+                format!("plugin trapped: {what}")
+            } else {
+                format!("plugin trapped: {what}; it wrote: {said}")
+            };
             BatchFailure::new(FailureKind::Trap, reason)
         }
     }

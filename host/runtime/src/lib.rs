@@ -15,9 +15,9 @@
 //! - [`StateMap`] is a plugin's committed key-value state; each batch writes to
 //!   a transaction over it, which the caller commits with the batch's outputs.
 
-pub mod capabilities;
 mod bindings;
 mod cache;
+pub mod capabilities;
 mod error;
 mod failure;
 mod host_state;

@@ -34,17 +34,29 @@ pub struct Plugin {
 
 impl std::fmt::Debug for Plugin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Plugin").field("name", &self.name).field("digest", &self.digest).finish_non_exhaustive()
+        f.debug_struct("Plugin")
+            .field("name", &self.name)
+            .field("digest", &self.digest)
+            .finish_non_exhaustive()
     }
 }
 
 impl Plugin {
-    pub(crate) fn new(rt: &Runtime, manifest: Manifest, path: &Path, bytes: &[u8], config: serde_json::Value) -> Result<Self, Error> {
+    pub(crate) fn new(
+        rt: &Runtime,
+        manifest: Manifest,
+        path: &Path,
+        bytes: &[u8],
+        config: serde_json::Value,
+    ) -> Result<Self, Error> {
         let name = manifest.name.to_string();
         manifest
             .config_schema
             .validate(&config)
-            .map_err(|e| Error::Config { plugin: name.clone(), reason: e.to_string() })?;
+            .map_err(|e| Error::Config {
+                plugin: name.clone(),
+                reason: e.to_string(),
+            })?;
 
         let digest = Digest::of(bytes);
         let component = match rt.cache.as_ref().and_then(|c| c.get(&rt.engine, &digest)) {
@@ -55,10 +67,8 @@ impl Plugin {
                     path: path.to_owned(),
                     reason: format!("{e:#}"),
                 })?;
-                if let Some(cache) = &rt.cache {
-                    if let Err(e) = cache.put(&digest, &c) {
-                        tracing::warn!(plugin = %name, "{e}; the plugin still runs, but will be compiled again next start");
-                    }
+                if let Some(Err(e)) = rt.cache.as_ref().map(|cache| cache.put(&digest, &c)) {
+                    tracing::warn!(plugin = %name, "{e}; the plugin still runs, but will be compiled again next start");
                 }
                 c
             }
@@ -67,11 +77,22 @@ impl Plugin {
         let pre = rt
             .linker
             .instantiate_pre(&component)
-            .map_err(|e| Error::Link { plugin: name.clone(), reason: format!("{e:#}") })?;
-        let pre = PluginPre::new(pre).map_err(|e| Error::Link { plugin: name.clone(), reason: format!("{e:#}") })?;
+            .map_err(|e| Error::Link {
+                plugin: name.clone(),
+                reason: format!("{e:#}"),
+            })?;
+        let pre = PluginPre::new(pre).map_err(|e| Error::Link {
+            plugin: name.clone(),
+            reason: format!("{e:#}"),
+        })?;
 
         let tick = rt.tick.as_millis().max(1) as u64;
-        let deadline_ticks = manifest.limits.time_per_batch.as_millis().div_ceil(tick).max(1);
+        let deadline_ticks = manifest
+            .limits
+            .time_per_batch
+            .as_millis()
+            .div_ceil(tick)
+            .max(1);
         Ok(Self {
             config_json: config.to_string(),
             name: name.as_str().into(),
@@ -107,7 +128,11 @@ impl Plugin {
 
 /// Finds the component's `cityhub:plugin/handler@X` export and checks X against
 /// the host's world and the manifest's `world`.
-fn check_world(engine: &wasmtime::Engine, component: &Component, manifest: &Manifest) -> Result<(), Error> {
+fn check_world(
+    engine: &wasmtime::Engine,
+    component: &Component,
+    manifest: &Manifest,
+) -> Result<(), Error> {
     let plugin = manifest.name.to_string();
     let ty = component.component_type();
     let found = ty
@@ -120,10 +145,18 @@ fn check_world(engine: &wasmtime::Engine, component: &Component, manifest: &Mani
         });
     };
     if found != SUPPORTED_WORLD {
-        return Err(Error::WorldVersion { plugin, found, supported: SUPPORTED_WORLD.into() });
+        return Err(Error::WorldVersion {
+            plugin,
+            found,
+            supported: SUPPORTED_WORLD.into(),
+        });
     }
     if manifest.world.to_string() != found {
-        return Err(Error::WorldMismatch { plugin, manifest: manifest.world.to_string(), component: found });
+        return Err(Error::WorldMismatch {
+            plugin,
+            manifest: manifest.world.to_string(),
+            component: found,
+        });
     }
     Ok(())
 }

@@ -11,7 +11,9 @@ use std::{
 };
 
 use cityhub_manifest::{Limits, Manifest};
-use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, component::Linker};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, component::Linker,
+};
 
 use crate::{Error, Plugin, bindings, cache::Cache, host_state::HostState};
 
@@ -32,7 +34,11 @@ pub struct RuntimeConfig {
 
 impl Default for RuntimeConfig {
     fn default() -> Self {
-        Self { cache_dir: None, max_instances: 1000, epoch_tick: Duration::from_millis(1) }
+        Self {
+            cache_dir: None,
+            max_instances: 1000,
+            epoch_tick: Duration::from_millis(1),
+        }
     }
 }
 
@@ -48,7 +54,9 @@ pub struct Runtime {
 
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Runtime").field("tick", &self.tick).finish_non_exhaustive()
+        f.debug_struct("Runtime")
+            .field("tick", &self.tick)
+            .finish_non_exhaustive()
     }
 }
 
@@ -64,9 +72,7 @@ impl Runtime {
             .total_memories(n.saturating_mul(2))
             .total_tables(n.saturating_mul(4))
             .total_stacks(n)
-            .max_memory_size(Limits::MAX_MEMORY.bytes() as usize)
-            .linear_memory_keep_resident(64 << 10)
-            .table_keep_resident(4 << 10);
+            .max_memory_size(Limits::MAX_MEMORY.bytes() as usize);
         let mut cfg = Config::new();
         cfg.wasm_component_model(true)
             .epoch_interruption(true)
@@ -75,26 +81,47 @@ impl Runtime {
         let engine = Engine::new(&cfg).map_err(|e| Error::Engine(e.to_string()))?;
 
         let mut linker = Linker::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| Error::Engine(e.to_string()))?;
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)
+            .map_err(|e| Error::Engine(e.to_string()))?;
         bindings::Plugin::add_to_linker::<_, wasmtime::component::HasSelf<_>>(&mut linker, |s| s)
             .map_err(|e| Error::Engine(e.to_string()))?;
 
         let cache = config.cache_dir.map(|dir| Cache::new(dir, &engine));
         let ticker = Ticker::start(engine.clone(), config.epoch_tick);
-        Ok(Self { engine, linker, cache, tick: config.epoch_tick, ticker })
+        Ok(Self {
+            engine,
+            linker,
+            cache,
+            tick: config.epoch_tick,
+            ticker,
+        })
     }
 
     /// Loads a plugin: reads the component, compiles it (or loads it from the
     /// cache), checks its world version against the host's and the manifest's,
     /// checks `config` against the manifest's schema, and pre-instantiates it.
     /// Does not run any plugin code; [`crate::Instance::start`] does.
-    pub fn load(&self, manifest: Manifest, component: &Path, config: serde_json::Value) -> Result<Arc<Plugin>, Error> {
-        let bytes = std::fs::read(component).map_err(|source| Error::ReadComponent { path: component.to_owned(), source })?;
+    pub fn load(
+        &self,
+        manifest: Manifest,
+        component: &Path,
+        config: serde_json::Value,
+    ) -> Result<Arc<Plugin>, Error> {
+        let bytes = std::fs::read(component).map_err(|source| Error::ReadComponent {
+            path: component.to_owned(),
+            source,
+        })?;
         self.load_bytes(manifest, component, &bytes, config)
     }
 
     /// Like [`Runtime::load`], from bytes already read; `path` names them in errors.
-    pub fn load_bytes(&self, manifest: Manifest, path: &Path, bytes: &[u8], config: serde_json::Value) -> Result<Arc<Plugin>, Error> {
+    pub fn load_bytes(
+        &self,
+        manifest: Manifest,
+        path: &Path,
+        bytes: &[u8],
+        config: serde_json::Value,
+    ) -> Result<Arc<Plugin>, Error> {
         Plugin::new(self, manifest, path, bytes, config).map(Arc::new)
     }
 
@@ -118,14 +145,18 @@ impl Ticker {
     fn start(engine: Engine, tick: Duration) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
-        let spawned = thread::Builder::new().name("cityhub-epoch".into()).spawn(move || {
-            while !flag.load(Ordering::Relaxed) {
-                thread::sleep(tick);
-                engine.increment_epoch();
-            }
-        });
+        let spawned = thread::Builder::new()
+            .name("cityhub-epoch".into())
+            .spawn(move || {
+                while !flag.load(Ordering::Relaxed) {
+                    thread::sleep(tick);
+                    engine.increment_epoch();
+                }
+            });
         if let Err(e) = spawned {
-            tracing::error!("cannot start the epoch ticker thread ({e}); plugin deadlines will not fire");
+            tracing::error!(
+                "cannot start the epoch ticker thread ({e}); plugin deadlines will not fire"
+            );
             stop.store(true, Ordering::Relaxed);
         }
         Self { stop }

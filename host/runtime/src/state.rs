@@ -89,12 +89,21 @@ impl StateTxn {
     /// A transaction over `base`, allowed to grow to `quota` bytes.
     pub(crate) fn new(base: Arc<StateMap>, quota: u64) -> Self {
         let used = base.used();
-        Self { base, writes: HashMap::new(), used, quota, writable: true }
+        Self {
+            base,
+            writes: HashMap::new(),
+            used,
+            quota,
+            writable: true,
+        }
     }
 
     /// A read-only view over `base` (used during `init`).
     pub(crate) fn read_only(base: Arc<StateMap>) -> Self {
-        Self { writable: false, ..Self::new(base, 0) }
+        Self {
+            writable: false,
+            ..Self::new(base, 0)
+        }
     }
 
     pub(crate) fn get(&self, key: &str) -> Option<Vec<u8>> {
@@ -108,7 +117,10 @@ impl StateTxn {
         match self.writes.get(key) {
             Some(Some(v)) => (key.len() + v.len()) as u64,
             Some(None) => 0,
-            None => self.base.get(key).map_or(0, |v| (key.len() + v.len()) as u64),
+            None => self
+                .base
+                .get(key)
+                .map_or(0, |v| (key.len() + v.len()) as u64),
         }
     }
 
@@ -117,7 +129,10 @@ impl StateTxn {
             return Err(WriteError::NotWritable);
         }
         if key.is_empty() || key.len() > MAX_KEY_LEN {
-            return Err(WriteError::InvalidKey(format!("keys are 1 to {MAX_KEY_LEN} bytes; this one has {}", key.len())));
+            return Err(WriteError::InvalidKey(format!(
+                "keys are 1 to {MAX_KEY_LEN} bytes; this one has {}",
+                key.len()
+            )));
         }
         Ok(())
     }
@@ -165,14 +180,24 @@ mod tests {
         map.apply(&writes);
         assert_eq!(map.used(), 22);
         assert_eq!(map.get("c"), Some(&[3u8; 10][..]));
-        assert_eq!(base.get("a"), Some(&[1u8; 10][..]), "the snapshot is never written");
+        assert_eq!(
+            base.get("a"),
+            Some(&[1u8; 10][..]),
+            "the snapshot is never written"
+        );
     }
 
     #[test]
     fn keys_are_checked_and_init_cannot_write() {
         let mut txn = StateTxn::new(Arc::default(), 100);
-        assert!(matches!(txn.set(String::new(), vec![]), Err(WriteError::InvalidKey(_))));
-        assert!(matches!(txn.set("k".repeat(257), vec![]), Err(WriteError::InvalidKey(_))));
+        assert!(matches!(
+            txn.set(String::new(), vec![]),
+            Err(WriteError::InvalidKey(_))
+        ));
+        assert!(matches!(
+            txn.set("k".repeat(257), vec![]),
+            Err(WriteError::InvalidKey(_))
+        ));
         let mut ro = StateTxn::read_only(Arc::default());
         assert_eq!(ro.set("k".into(), vec![]), Err(WriteError::NotWritable));
     }

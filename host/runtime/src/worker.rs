@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, atomic::Ordering};
 
-use cityhub_frame::Frame;
+use cityhub_frame::{Frame, declared_len};
 
 use crate::{BatchFailure, BatchOutput, FailureKind, Instance, Plugin, StateMap};
 
@@ -19,7 +19,10 @@ pub struct Worker {
 impl Worker {
     /// A worker with no instance yet.
     pub fn new(plugin: Arc<Plugin>) -> Self {
-        Self { plugin, instance: None }
+        Self {
+            plugin,
+            instance: None,
+        }
     }
 
     /// The plugin.
@@ -36,9 +39,13 @@ impl Worker {
     /// counted in the plugin's stats and logged with the plugin's name, the
     /// kind, the reason and the batch's event ids.
     #[allow(clippy::ptr_arg)] // the generated binding lowers `list<u8>` from `&Vec<u8>`
-    pub fn handle(&mut self, input: &Vec<u8>, state: Arc<StateMap>) -> Result<BatchOutput, BatchFailure> {
+    pub fn handle(
+        &mut self,
+        input: &Vec<u8>,
+        state: Arc<StateMap>,
+    ) -> Result<BatchOutput, BatchFailure> {
         let stats = &self.plugin.stats;
-        let events = Frame::parse(input).map(|f| f.len()).unwrap_or(0) as u64;
+        let events = declared_len(input).unwrap_or(0) as u64;
         stats.events_in.fetch_add(events, Ordering::Relaxed);
         let result = match self.instance.take() {
             Some(i) => Ok(i),
@@ -53,7 +60,9 @@ impl Worker {
         match &result {
             Ok(out) => {
                 stats.batches_ok.fetch_add(1, Ordering::Relaxed);
-                stats.events_out.fetch_add(out.events.len() as u64, Ordering::Relaxed);
+                stats
+                    .events_out
+                    .fetch_add(out.events.len() as u64, Ordering::Relaxed);
             }
             Err(f) => {
                 stats.record_failure(f.kind);
@@ -72,10 +81,12 @@ impl Worker {
 
 /// The batch's event ids for a log line: the first 20, then a count.
 fn event_ids(input: &[u8]) -> String {
-    let Ok(frame) = Frame::parse(input) else { return String::from("<unreadable batch>") };
-    let mut ids: Vec<&str> = frame.events().take(20).map(|e| e.attrs.id).collect();
+    let Ok(frame) = Frame::parse(input) else {
+        return String::from("<unreadable batch>");
+    };
+    let ids: Vec<&str> = frame.events().take(20).map(|e| e.attrs.id).collect();
     let more = frame.len().saturating_sub(ids.len());
-    let mut s = ids.drain(..).collect::<Vec<_>>().join(",");
+    let mut s = ids.join(",");
     if more > 0 {
         s.push_str(&format!(" (+{more} more)"));
     }

@@ -39,7 +39,7 @@ use serde::Serialize;
 
 pub use config::{Alpha, Config, Kmh};
 pub use reading::{MAX_SEGMENT_ID, Point, Reading};
-pub use segment::{KEY_PREFIX, Level, Segment};
+pub use segment::{ENCODED_LEN, KEY_PREFIX, Level, Segment};
 
 /// The event type the plugin reads.
 pub const READING: &str = "city.traffic.reading";
@@ -121,7 +121,7 @@ impl Traffic {
                 (segment, change)
             }
         };
-        ctx.state().set_json(&self.key, &segment)?;
+        ctx.state().set(&self.key, segment.to_bytes())?;
 
         if let Some(level) = change {
             let data = Congestion {
@@ -146,15 +146,19 @@ impl Traffic {
     /// The segment's state; unreadable state is logged and started afresh
     /// rather than blocking the segment for good.
     fn load(&self, ctx: &mut Context<'_>, event: &Event<'_>) -> Option<Segment> {
-        match ctx.state().get_json::<Segment>(&self.key) {
-            Ok(segment) => segment,
-            Err(err) => {
+        let decoded = {
+            let mut state = ctx.state();
+            Segment::from_bytes(state.get(&self.key)?)
+        };
+        match decoded {
+            Some(segment) => Some(segment),
+            None => {
                 ctx.log().error(
                     "segment state unreadable, starting afresh",
                     &[
                         ("key", &self.key),
                         ("event", event.id()),
-                        ("error", err.message()),
+                        ("error", "not a version-1 segment record"),
                     ],
                 );
                 None

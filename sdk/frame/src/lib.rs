@@ -15,7 +15,7 @@ extern crate alloc;
 mod read;
 mod write;
 
-pub use read::{EventRef, Events, Frame, FrameError};
+pub use read::{EventRef, Events, Frame, FrameError, declared_len};
 pub use write::FrameWriter;
 
 /// The four bytes every frame starts with.

@@ -38,17 +38,29 @@ pub enum FrameError {
 impl fmt::Display for FrameError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::BadMagic => write!(f, "frame does not start with `CHF1`: not a cityhub batch frame"),
+            Self::BadMagic => write!(
+                f,
+                "frame does not start with `CHF1`: not a cityhub batch frame"
+            ),
             Self::Truncated { index, offset } => {
                 write!(f, "frame ends early in event {index} at byte {offset}")
             }
             Self::NotUtf8 { index, offset } => {
-                write!(f, "event {index}: the string at byte {offset} is not valid UTF-8")
+                write!(
+                    f,
+                    "event {index}: the string at byte {offset} is not valid UTF-8"
+                )
             }
             Self::MissingRequired { index } => {
-                write!(f, "event {index}: `id`, `source` or `type` is marked absent")
+                write!(
+                    f,
+                    "event {index}: `id`, `source` or `type` is marked absent"
+                )
             }
-            Self::TrailingBytes { offset } => write!(f, "frame has extra bytes after its last event, at byte {offset}"),
+            Self::TrailingBytes { offset } => write!(
+                f,
+                "frame has extra bytes after its last event, at byte {offset}"
+            ),
         }
     }
 }
@@ -62,6 +74,15 @@ pub struct Frame<'a> {
     count: u32,
 }
 
+/// The event count a frame's header declares, without checking the rest
+/// (`None` if there is no valid header). Constant time: for counters and logs.
+pub fn declared_len(bytes: &[u8]) -> Option<usize> {
+    if bytes.len() < 8 || &bytes[..4] != MAGIC {
+        return None;
+    }
+    Some(u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize)
+}
+
 impl<'a> Frame<'a> {
     /// Checks every length and string of `bytes`.
     pub fn parse(bytes: &'a [u8]) -> Result<Self, FrameError> {
@@ -70,7 +91,11 @@ impl<'a> Frame<'a> {
         }
         let count = u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]);
         let frame = Frame { bytes, count };
-        let mut cursor = Cursor { bytes, pos: 8, index: 0 };
+        let mut cursor = Cursor {
+            bytes,
+            pos: 8,
+            index: 0,
+        };
         for index in 0..count {
             cursor.index = index;
             cursor.event()?;
@@ -93,7 +118,14 @@ impl<'a> Frame<'a> {
 
     /// The events, in order.
     pub fn events(&self) -> Events<'a> {
-        Events { cursor: Cursor { bytes: self.bytes, pos: 8, index: 0 }, left: self.count }
+        Events {
+            cursor: Cursor {
+                bytes: self.bytes,
+                pos: 8,
+                index: 0,
+            },
+            left: self.count,
+        }
     }
 }
 
@@ -144,7 +176,11 @@ pub struct EventRef<'a> {
 impl<'a> EventRef<'a> {
     /// The extension attributes as `(name, value)` pairs.
     pub fn extensions(&self) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
-        let mut cursor = Cursor { bytes: self.ext, pos: 0, index: 0 };
+        let mut cursor = Cursor {
+            bytes: self.ext,
+            pos: 0,
+            index: 0,
+        };
         (0..self.ext_count).filter_map(move |_| {
             let name = cursor.str().ok()?;
             let value = cursor.str().ok()?;
@@ -183,7 +219,15 @@ impl<'a> Cursor<'a> {
         let ext = &self.bytes[ext_start..self.pos];
         let data = self.opt_bytes()?;
         Ok(EventRef {
-            attrs: Attributes { id, source, ty, subject, time, datacontenttype, dataschema },
+            attrs: Attributes {
+                id,
+                source,
+                ty,
+                subject,
+                time,
+                datacontenttype,
+                dataschema,
+            },
             ext,
             ext_count,
             data,
@@ -191,11 +235,18 @@ impl<'a> Cursor<'a> {
     }
 
     fn truncated(&self) -> FrameError {
-        FrameError::Truncated { index: self.index, offset: self.pos }
+        FrameError::Truncated {
+            index: self.index,
+            offset: self.pos,
+        }
     }
 
     fn take(&mut self, n: usize) -> Result<&'a [u8], FrameError> {
-        let end = self.pos.checked_add(n).filter(|end| *end <= self.bytes.len()).ok_or_else(|| self.truncated())?;
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|end| *end <= self.bytes.len())
+            .ok_or_else(|| self.truncated())?;
         let out = &self.bytes[self.pos..end];
         self.pos = end;
         Ok(out)
@@ -219,12 +270,16 @@ impl<'a> Cursor<'a> {
             None => Ok(None),
             Some(b) => core::str::from_utf8(b)
                 .map(Some)
-                .map_err(|_| FrameError::NotUtf8 { index: self.index, offset: start }),
+                .map_err(|_| FrameError::NotUtf8 {
+                    index: self.index,
+                    offset: start,
+                }),
         }
     }
 
     fn str(&mut self) -> Result<&'a str, FrameError> {
-        self.opt_str()?.ok_or(FrameError::MissingRequired { index: self.index })
+        self.opt_str()?
+            .ok_or(FrameError::MissingRequired { index: self.index })
     }
 }
 
@@ -249,7 +304,16 @@ mod tests {
             &[("partitionkey", "QL1A"), ("traceparent", "00-abc")],
             Some(br#"{"vehicleCount":12}"#),
         );
-        w.push(&Attributes { id: "a-2", source: "/s", ty: "city.x.y", ..Default::default() }, &[], None);
+        w.push(
+            &Attributes {
+                id: "a-2",
+                source: "/s",
+                ty: "city.x.y",
+                ..Default::default()
+            },
+            &[],
+            None,
+        );
         w.finish()
     }
 
@@ -281,19 +345,42 @@ mod tests {
     fn rejects_trailing_bytes_bad_magic_and_bad_utf8() {
         let mut bytes = sample();
         bytes.push(0);
-        assert_eq!(Frame::parse(&bytes).unwrap_err(), FrameError::TrailingBytes { offset: bytes.len() - 1 });
-        assert_eq!(Frame::parse(b"XXXX\0\0\0\0").unwrap_err(), FrameError::BadMagic);
+        assert_eq!(
+            Frame::parse(&bytes).unwrap_err(),
+            FrameError::TrailingBytes {
+                offset: bytes.len() - 1
+            }
+        );
+        assert_eq!(
+            Frame::parse(b"XXXX\0\0\0\0").unwrap_err(),
+            FrameError::BadMagic
+        );
         let mut w = FrameWriter::new();
-        w.push(&Attributes { id: "x", source: "/s", ty: "t", ..Default::default() }, &[], None);
+        w.push(
+            &Attributes {
+                id: "x",
+                source: "/s",
+                ty: "t",
+                ..Default::default()
+            },
+            &[],
+            None,
+        );
         let mut bytes = w.finish();
         bytes[12] = 0xFF; // the id's only byte
-        assert!(matches!(Frame::parse(&bytes), Err(FrameError::NotUtf8 { index: 0, .. })));
+        assert!(matches!(
+            Frame::parse(&bytes),
+            Err(FrameError::NotUtf8 { index: 0, .. })
+        ));
     }
 
     #[test]
     fn a_huge_count_with_no_events_is_truncated() {
         let mut bytes = Vec::from(&MAGIC[..]);
         bytes.extend_from_slice(&u32::MAX.to_le_bytes());
-        assert!(matches!(Frame::parse(&bytes), Err(FrameError::Truncated { .. })));
+        assert!(matches!(
+            Frame::parse(&bytes),
+            Err(FrameError::Truncated { .. })
+        ));
     }
 }

@@ -45,7 +45,12 @@ impl FrameWriter {
     /// Strings longer than 4 GiB - 2 and more than 65,535 extensions cannot be
     /// encoded; callers bound events far below that (the host refuses events
     /// over its event size limit at ingest).
-    pub fn push(&mut self, attrs: &Attributes<'_>, extensions: &[(&str, &str)], data: Option<&[u8]>) {
+    pub fn push(
+        &mut self,
+        attrs: &Attributes<'_>,
+        extensions: &[(&str, &str)],
+        data: Option<&[u8]>,
+    ) {
         self.put_str(attrs.id.as_bytes());
         self.put_str(attrs.source.as_bytes());
         self.put_str(attrs.ty.as_bytes());

@@ -27,15 +27,28 @@ pub fn router() -> Router<AppState> {
 /// stores every event in one transaction, and only then answers `202` with
 /// the ids accepted (and those already stored before, as `duplicates`).
 /// Nothing is stored for a request with any invalid event.
-async fn ingest(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn ingest(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let limit = state.config.max_body;
-    let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
         return Err(ApiError::too_large(limit));
     }
-    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| ApiError::too_large(limit))?;
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| ApiError::too_large(limit))?;
     let events = parse_request(&headers, bytes, &state.config.events)?;
-    let appended = state.bus.ingest(&events).await.map_err(ApiError::internal)?;
+    let appended = state
+        .bus
+        .ingest(&events)
+        .await
+        .map_err(ApiError::internal)?;
     let mut accepted = Vec::new();
     let mut duplicates = Vec::new();
     for (event, a) in events.iter().zip(&appended) {
@@ -44,26 +57,44 @@ async fn ingest(State(state): State<AppState>, headers: HeaderMap, body: Body) -
             Appended::Duplicate(_) => duplicates.push(event.id.as_str()),
         }
     }
-    Ok((StatusCode::ACCEPTED, Json(json!({"accepted": accepted, "duplicates": duplicates}))))
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({"accepted": accepted, "duplicates": duplicates})),
+    ))
 }
 
 /// `GET /v1/events?type=PATTERN&since=RFC3339&after=SEQ&limit=N`: stored
 /// events (ingested and plugin outputs) in log order, oldest first. Page with
 /// `after` = the previous page's `next`.
-async fn list(State(state): State<AppState>, Query(params): Query<HashMap<String, String>>) -> Result<Json<Value>, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
     let query = parse_query(&params)?;
-    let events = state.bus.store().query(&query).await.map_err(ApiError::internal)?;
+    let events = state
+        .bus
+        .store()
+        .query(&query)
+        .await
+        .map_err(ApiError::internal)?;
     let next = events.last().map(|e| e.seq);
     let events: Vec<Value> = events.iter().map(render).collect();
     Ok(Json(json!({"events": events, "next": next})))
 }
 
 fn parse_query(params: &HashMap<String, String>) -> Result<EventQuery, ApiError> {
-    let mut q = EventQuery { ty: None, since: None, after: None, limit: 100 };
+    let mut q = EventQuery {
+        ty: None,
+        since: None,
+        after: None,
+        limit: 100,
+    };
     for (k, v) in params {
         match k.as_str() {
             "type" => {
-                q.ty = Some(TypePattern::new(v).map_err(|e| ApiError::bad_request("invalid_query", e.to_string(), Some("type")))?);
+                q.ty = Some(TypePattern::new(v).map_err(|e| {
+                    ApiError::bad_request("invalid_query", e.to_string(), Some("type"))
+                })?);
             }
             "since" => {
                 q.since = Some(Timestamp::parse(v).map_err(|_| {
@@ -72,18 +103,34 @@ fn parse_query(params: &HashMap<String, String>) -> Result<EventQuery, ApiError>
             }
             "after" => {
                 q.after = Some(v.parse().map_err(|_| {
-                    ApiError::bad_request("invalid_query", format!("`after` must be a log position (a whole number): got `{v}`"), Some("after"))
+                    ApiError::bad_request(
+                        "invalid_query",
+                        format!("`after` must be a log position (a whole number): got `{v}`"),
+                        Some("after"),
+                    )
                 })?);
             }
             "limit" => {
-                q.limit = v.parse().ok().filter(|n| (1..=MAX_LIMIT).contains(n)).ok_or_else(|| {
-                    ApiError::bad_request("invalid_query", format!("`limit` must be a whole number from 1 to {MAX_LIMIT}: got `{v}`"), Some("limit"))
-                })?;
+                q.limit = v
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=MAX_LIMIT).contains(n))
+                    .ok_or_else(|| {
+                        ApiError::bad_request(
+                            "invalid_query",
+                            format!(
+                                "`limit` must be a whole number from 1 to {MAX_LIMIT}: got `{v}`"
+                            ),
+                            Some("limit"),
+                        )
+                    })?;
             }
             other => {
                 return Err(ApiError::bad_request(
                     "invalid_query",
-                    format!("unknown query parameter `{other}`; use `type`, `since`, `after` or `limit`"),
+                    format!(
+                        "unknown query parameter `{other}`; use `type`, `since`, `after` or `limit`"
+                    ),
                     Some(other),
                 ));
             }

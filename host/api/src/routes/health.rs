@@ -12,6 +12,13 @@ pub fn router() -> Router<AppState> {
 
 /// `200 {"status":"ok","plugins":N,"last_seq":S}` when the store answers; `500` otherwise.
 async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let last_seq = state.bus.store().last_seq().await.map_err(ApiError::internal)?;
-    Ok(Json(json!({"status": "ok", "plugins": state.bus.plugins().len(), "last_seq": last_seq})))
+    let last_seq = state
+        .bus
+        .store()
+        .last_seq()
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(Json(
+        json!({"status": "ok", "plugins": state.bus.plugins().len(), "last_seq": last_seq}),
+    ))
 }

@@ -8,10 +8,22 @@ use cityhub_config::CityConfig;
 pub fn run(config: &Path) -> anyhow::Result<ExitCode> {
     match CityConfig::load(config) {
         Ok(c) => {
-            println!("{}: ok ({} plugin{})", config.display(), c.plugins.len(), if c.plugins.len() == 1 { "" } else { "s" });
+            println!(
+                "{}: ok ({} plugin{})",
+                config.display(),
+                c.plugins.len(),
+                if c.plugins.len() == 1 { "" } else { "s" }
+            );
             for p in &c.plugins {
                 let m = &p.manifest;
-                println!("  {} {} by {}: subscribes {:?}, publishes {:?}", m.name, m.version, m.vendor, pats(&m.subscribes), pats(&m.publishes));
+                println!(
+                    "  {} {} by {}: subscribes {:?}, publishes {:?}",
+                    m.name,
+                    m.version,
+                    m.vendor,
+                    pats(&m.subscribes),
+                    pats(&m.publishes)
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

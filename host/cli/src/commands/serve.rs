@@ -34,7 +34,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = match CityConfig::load(&args.config) {
         Ok(c) => c,
         Err(d) => {
-            eprintln!("{d}\n\ncityhub serve: not starting; fix the errors above (`cityhub check` lists them too)");
+            eprintln!(
+                "{d}\n\ncityhub serve: not starting; fix the errors above (`cityhub check` lists them too)"
+            );
             return Ok(ExitCode::from(2));
         }
     };
@@ -43,18 +45,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             build::build(&p.dir)?;
         }
     }
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
     rt.block_on(serve(config, args))?;
     Ok(ExitCode::SUCCESS)
 }
 
 async fn serve(config: CityConfig, args: Args) -> anyhow::Result<()> {
     let url = args.database_url.unwrap_or(config.store_url);
-    if let Some(path) = url.strip_prefix("sqlite://") {
-        if let Some(dir) = std::path::Path::new(path).parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating `{}` for the database", dir.display()))?;
-        }
-    }
     let store = Store::open(&url).await?;
     let runtime = Runtime::new(RuntimeConfig {
         cache_dir: Some(config.cache_dir.clone()),
@@ -74,15 +74,31 @@ async fn serve(config: CityConfig, args: Args) -> anyhow::Result<()> {
         let started = std::time::Instant::now();
         let plugin = runtime.load(p.manifest, &p.component, p.config)?;
         info!(plugin = plugin.name(), version = %plugin.manifest().version, digest = %plugin.digest(), ms = started.elapsed().as_millis() as u64, "plugin loaded");
-        handles.push(PluginHandle { plugin, batch_size: p.batch_size });
+        handles.push(PluginHandle {
+            plugin,
+            batch_size: p.batch_size,
+        });
     }
     let bus = Bus::start(store, handles);
-    let api = ApiConfig { max_body: config.server.max_body.bytes() as usize, ..ApiConfig::default() };
-    let app = cityhub_api::router(AppState { bus: bus.clone(), config: Arc::new(api) });
+    let api = ApiConfig {
+        max_body: config.server.max_body.bytes() as usize,
+        ..ApiConfig::default()
+    };
+    let app = cityhub_api::router(AppState {
+        bus: bus.clone(),
+        config: Arc::new(api),
+    });
     let listen = args.listen.unwrap_or(config.server.listen);
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}; is another server using it? pass `--listen ADDR`"))?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| {
+            format!("cannot listen on {listen}; is another server using it? pass `--listen ADDR`")
+        })?;
     info!(address = %listener.local_addr()?, "cityhub is serving; POST CloudEvents to /v1/events");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("serving HTTP")?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving HTTP")?;
     info!("shutting down: letting plugins finish their current batches");
     bus.shutdown().await;
     Ok(())
@@ -92,13 +108,14 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}

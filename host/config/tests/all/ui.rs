@@ -35,8 +35,16 @@ fn bad_city_files_give_their_expected_errors() {
         }
         let want = std::fs::read_to_string(&err_file).unwrap_or_default();
         if want.trim_end() != got.trim_end() {
-            failures.push(format!("--- {}\nwant:\n{want}\ngot:\n{got}\n", err_file.display()));
+            failures.push(format!(
+                "--- {}\nwant:\n{want}\ngot:\n{got}\n",
+                err_file.display()
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} ui case(s) differ (BLESS=1 to update):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} ui case(s) differ (BLESS=1 to update):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -19,7 +19,10 @@ batch-size = 50
     let c = CityConfig::parse(&root.join("city.toml"), text).unwrap();
     assert_eq!(c.server.listen.to_string(), "0.0.0.0:9090");
     assert_eq!(c.server.max_body.bytes(), 4 << 20);
-    assert_eq!(c.store_url, format!("sqlite://{}", root.join(".cityhub/city.db").display()));
+    assert_eq!(
+        c.store_url,
+        format!("sqlite://{}", root.join(".cityhub/city.db").display())
+    );
     assert_eq!(c.max_instances, 1000);
     assert_eq!(c.plugins.len(), 1);
     let p = &c.plugins[0];

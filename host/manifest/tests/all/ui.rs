@@ -16,7 +16,11 @@ fn bad_manifests_give_their_expected_errors() {
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     cases.sort();
-    assert!(cases.len() >= 10, "expected the ui cases in {}", dir.display());
+    assert!(
+        cases.len() >= 10,
+        "expected the ui cases in {}",
+        dir.display()
+    );
     let bless = std::env::var_os("BLESS").is_some();
     let mut failures = Vec::new();
     for case in &cases {
@@ -33,8 +37,16 @@ fn bad_manifests_give_their_expected_errors() {
         }
         let want = std::fs::read_to_string(&err_file).unwrap_or_default();
         if want.trim_end() != got.trim_end() {
-            failures.push(format!("--- {}\nwant:\n{want}\ngot:\n{got}\n", err_file.display()));
+            failures.push(format!(
+                "--- {}\nwant:\n{want}\ngot:\n{got}\n",
+                err_file.display()
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} ui case(s) differ (BLESS=1 to update):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} ui case(s) differ (BLESS=1 to update):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

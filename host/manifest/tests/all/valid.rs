@@ -50,8 +50,13 @@ fn parses_every_field() {
 #[test]
 fn config_is_checked_against_the_schema_with_every_problem_named() {
     let m = Manifest::parse(Path::new("plugin.toml"), FULL).unwrap();
-    m.config_schema.validate(&json!({"speed_threshold_kmh": 15})).unwrap();
-    let err = m.config_schema.validate(&json!({"speed_threshold_kmh": 0, "colour": "red"})).unwrap_err();
+    m.config_schema
+        .validate(&json!({"speed_threshold_kmh": 15}))
+        .unwrap();
+    let err = m
+        .config_schema
+        .validate(&json!({"speed_threshold_kmh": 0, "colour": "red"}))
+        .unwrap_err();
     assert_eq!(err.problems.len(), 2, "{err}");
     let text = err.to_string();
     assert!(text.contains("/speed_threshold_kmh"), "{text}");
@@ -65,6 +70,10 @@ fn defaults_apply_when_limits_and_schema_are_absent() {
     assert_eq!(m.limits, Limits::default());
     assert!(m.publishes.is_empty());
     m.config_schema.validate(&json!({})).unwrap();
-    let err = m.config_schema.validate(&json!({"a": 1})).unwrap_err().to_string();
+    let err = m
+        .config_schema
+        .validate(&json!({"a": 1}))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("takes no configuration"), "{err}");
 }

@@ -31,7 +31,11 @@ impl Host for HostState {
             Level::Error => error!(target: "plugin", plugin, fields, "{message}"),
         }
         if self.log.left == 0 {
-            warn!(plugin, "plugin reached its limit of {} log records for this batch; dropping the rest", LogBudget::PER_CALL);
+            warn!(
+                plugin,
+                "plugin reached its limit of {} log records for this batch; dropping the rest",
+                LogBudget::PER_CALL
+            );
         }
     }
 }

@@ -24,7 +24,7 @@ fn the_sample_readings_congest_the_border_roads_only() {
         .collect();
     assert_eq!(levels(&out), expected);
     // Kỳ Lừa's one slow reading is smoothed away.
-    let ky_lua: Segment = h.state().get_json("segment/LS-KyLua").unwrap().unwrap();
+    let ky_lua = Segment::from_bytes(h.state().get("segment/LS-KyLua").unwrap()).unwrap();
     assert_eq!((ky_lua.level, ky_lua.samples), (Level::Free, 3));
     assert_eq!(h.state().len(), 5);
 }

@@ -26,7 +26,10 @@ pub fn run(name: &str, sdk: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let plugin = PluginName::new(name).map_err(anyhow::Error::msg)?;
     let dir = PathBuf::from(plugin.as_str());
     if dir.exists() {
-        bail!("`{}` already exists; choose another name or remove it", dir.display());
+        bail!(
+            "`{}` already exists; choose another name or remove it",
+            dir.display()
+        );
     }
     let sdk = sdk.unwrap_or_else(default_sdk);
     let sdk = sdk
@@ -49,7 +52,8 @@ pub fn run(name: &str, sdk: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     ] {
         let file = dir.join(path);
         if let Some(parent) = file.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("creating `{}`", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating `{}`", parent.display()))?;
         }
         std::fs::write(&file, text).with_context(|| format!("writing `{}`", file.display()))?;
     }

@@ -32,17 +32,27 @@ pub struct Args {
 /// Prints each output event as one JSON line on stdout, and a summary (and any
 /// failure with its reason) on stderr. Exit code 1 if any batch failed.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let manifest = Manifest::load(&args.dir.join("plugin.toml")).map_err(|d| anyhow::anyhow!("{d}"))?;
-    let component = args.component.unwrap_or_else(|| args.dir.join("plugin.wasm"));
+    let manifest =
+        Manifest::load(&args.dir.join("plugin.toml")).map_err(|d| anyhow::anyhow!("{d}"))?;
+    let component = args
+        .component
+        .unwrap_or_else(|| args.dir.join("plugin.wasm"));
     let config = match &args.config {
         None => serde_json::json!({}),
-        Some(f) => serde_json::from_slice(&std::fs::read(f).with_context(|| format!("reading `{}`", f.display()))?)
-            .with_context(|| format!("`{}` is not valid JSON", f.display()))?,
+        Some(f) => serde_json::from_slice(
+            &std::fs::read(f).with_context(|| format!("reading `{}`", f.display()))?,
+        )
+        .with_context(|| format!("`{}` is not valid JSON", f.display()))?,
     };
-    let body = std::fs::read(&args.events).with_context(|| format!("reading `{}`", args.events.display()))?;
+    let body = std::fs::read(&args.events)
+        .with_context(|| format!("reading `{}`", args.events.display()))?;
     let batch = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
     let mut headers = HeaderMap::new();
-    let ct = if batch { "application/cloudevents-batch+json" } else { "application/cloudevents+json" };
+    let ct = if batch {
+        "application/cloudevents-batch+json"
+    } else {
+        "application/cloudevents+json"
+    };
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(ct));
     let events = parse_request(&headers, body.into(), &Limits::default())
         .map_err(|e| anyhow::anyhow!("`{}`: {e}", args.events.display()))?;
@@ -50,19 +60,34 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         bail!("`--batch-size` must be at least 1");
     }
 
-    let runtime = Runtime::new(RuntimeConfig { max_instances: 4, ..RuntimeConfig::default() })?;
+    let runtime = Runtime::new(RuntimeConfig {
+        max_instances: 4,
+        ..RuntimeConfig::default()
+    })?;
     let plugin = runtime.load(manifest, &component, config)?;
     let mut worker = Worker::new(plugin.clone());
     let mut state = Arc::new(StateMap::default());
     let stored: Vec<StoredEvent> = events
         .into_iter()
         .enumerate()
-        .map(|(i, event)| StoredEvent { seq: i as Seq + 1, recorded_at: cityhub_cloudevents::Timestamp::now(), origin: None, event })
+        .map(|(i, event)| StoredEvent {
+            seq: i as Seq + 1,
+            recorded_at: cityhub_cloudevents::Timestamp::now(),
+            origin: None,
+            event,
+        })
         .collect();
     let (mut outputs, mut failures) = (0usize, 0usize);
-    let wanted: Vec<&StoredEvent> = stored.iter().filter(|e| plugin.manifest().subscribes_to(e.event.ty.as_str())).collect();
+    let wanted: Vec<&StoredEvent> = stored
+        .iter()
+        .filter(|e| plugin.manifest().subscribes_to(e.event.ty.as_str()))
+        .collect();
     if wanted.len() < stored.len() {
-        eprintln!("note: {} of {} events do not match the plugin's `subscribes` and are not delivered", stored.len() - wanted.len(), stored.len());
+        eprintln!(
+            "note: {} of {} events do not match the plugin's `subscribes` and are not delivered",
+            stored.len() - wanted.len(),
+            stored.len()
+        );
     }
     for chunk in wanted.chunks(args.batch_size) {
         let frame = cityhub_bus::encode_batch(chunk.iter().copied());
@@ -90,5 +115,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         state.len(),
         state.used()
     );
-    Ok(if failures == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if failures == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
