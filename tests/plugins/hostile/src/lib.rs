@@ -3,7 +3,7 @@
 //! Every event type under `test.hostile.` asks for one kind of misbehaviour;
 //! each must be contained by the host (a trap, a limit, a refused output, a
 //! plugin error) without harming the host or other plugins. The manifest
-//! (`plugin.toml`) sets small limits: 32 MiB of memory, 100 ms per batch,
+//! (`plugin.toml`) sets small limits: 32 MiB of memory, 500 ms per batch,
 //! 100 outputs and 1 MiB of output per batch, 64 KiB of state. It subscribes
 //! to `test.hostile.>` and may publish only `test.hostile.ok`.
 //!
@@ -15,7 +15,7 @@
 //! | `test.hostile.panic` | panics | a trap (plugins build with `panic = "abort"`) |
 //! | `test.hostile.trap` | executes `unreachable` (natively: panics) | a trap |
 //! | `test.hostile.stack` | recurses without end, not as a tail call | a stack-overflow trap (wasm's call stack, not linear memory) |
-//! | `test.hostile.big-output` | emits one `test.hostile.ok` with 8 MiB of data | refuse the output frame (`output-bytes`) |
+//! | `test.hostile.big-output` | emits one `test.hostile.ok` with 2 MiB of data | refuse the output frame (`output-bytes`) |
 //! | `test.hostile.many-outputs` | emits 1,000 small `test.hostile.ok` events (10x the limit, in under 1 MiB) | refuse the batch (`outputs-per-batch`) |
 //! | `test.hostile.undeclared` | emits `city.forbidden.thing` | refuse it: not in `publishes` |
 //! | `test.hostile.state-flood` | writes 1 KiB values under new keys, flushing every 16, until a write is refused, and returns that error | refuse writes past `state-quota` and fail the batch with the plugin's error |
@@ -36,7 +36,7 @@ pub const OK: &str = "test.hostile.ok";
 /// A type outside `publishes`.
 pub const UNDECLARED: &str = "city.forbidden.thing";
 /// Bytes of data in the `big-output` event.
-pub const BIG_OUTPUT_BYTES: usize = 8 << 20;
+pub const BIG_OUTPUT_BYTES: usize = 2 << 20;
 /// Events emitted for `many-outputs`.
 pub const MANY_OUTPUTS: usize = 1_000;
 /// Size of each `state-flood` value.

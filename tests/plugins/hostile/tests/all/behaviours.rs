@@ -122,7 +122,7 @@ fn the_manifest_sets_small_limits_and_subscribes_to_every_behaviour() {
     );
     let limits = manifest["limits"].as_table().unwrap();
     assert_eq!(limits["memory"].as_str(), Some("32 MiB"));
-    assert_eq!(limits["time-per-batch"].as_str(), Some("100ms"));
+    assert_eq!(limits["time-per-batch"].as_str(), Some("500ms"));
     assert_eq!(limits["outputs-per-batch"].as_integer(), Some(100));
     assert_eq!(limits["output-bytes"].as_str(), Some("1 MiB"));
     assert_eq!(limits["state-quota"].as_str(), Some("64 KiB"));
