@@ -154,7 +154,7 @@ pub fn is_json_media_type(media_type: &str) -> bool {
 
 /// Checks an extension attribute name: 1 to 20 lowercase ASCII letters or digits,
 /// and not a context attribute's name.
-pub(crate) fn check_extension_name(name: &str) -> Result<(), String> {
+pub fn check_extension_name(name: &str) -> Result<(), String> {
     const RESERVED: [&str; 10] = [
         "specversion",
         "id",

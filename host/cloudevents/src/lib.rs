@@ -22,6 +22,6 @@ mod test_support;
 mod ty;
 
 pub use error::{Error, Location};
-pub use event::{CloudEvent, SPEC_VERSION, Timestamp};
+pub use event::{CloudEvent, SPEC_VERSION, Timestamp, check_extension_name, is_json_media_type};
 pub use pattern::TypePattern;
 pub use ty::EventType;

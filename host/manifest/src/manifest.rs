@@ -137,7 +137,7 @@ fn toml_message(e: &toml::de::Error) -> String {
         "expected a list such as `[\"city.traffic.reading\"]`",
     );
     if msg.starts_with("unknown field") {
-        format!("{msg}; check the spelling, or see the manifest reference in sdk/README.md")
+        format!("{msg}; check the spelling, or see \"Writing a plugin\" in README.md")
     } else if msg.starts_with("missing field") {
         format!(
             "{msg}: every plugin.toml needs `name`, `version`, `vendor`, `world` and `subscribes`"

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use bytes::Bytes;
-use cityhub_cloudevents::{CloudEvent, EventType, Timestamp};
+use cityhub_cloudevents::{CloudEvent, EventType, Timestamp, check_extension_name};
 use cityhub_frame::Frame;
 use cityhub_manifest::Manifest;
 
@@ -87,6 +87,7 @@ pub fn decode_outputs(
         };
         let mut extensions = BTreeMap::new();
         for (k, v) in e.extensions() {
+            check_extension_name(k).map_err(bad)?;
             extensions.insert(k.to_owned(), v.to_owned());
         }
         events.push(CloudEvent {
@@ -102,4 +103,112 @@ pub fn decode_outputs(
         });
     }
     Ok(events)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use cityhub_frame::{Attributes, FrameWriter};
+
+    use super::*;
+
+    fn manifest() -> Manifest {
+        let text = "name = \"traffic\"\nversion = \"1.0.0\"\nvendor = \"v\"\nworld = \"0.1.0\"\n\
+                    subscribes = [\"city.traffic.reading\"]\npublishes = [\"city.traffic.*\"]\n\
+                    [limits]\noutputs-per-batch = 2\noutput-bytes = 512\n";
+        Manifest::parse(Path::new("plugin.toml"), text).unwrap()
+    }
+
+    fn frame(events: &[(Attributes<'_>, &[(&str, &str)])]) -> Vec<u8> {
+        let mut w = FrameWriter::new();
+        for (a, ext) in events {
+            w.push(a, ext, Some(b"{}"));
+        }
+        w.finish()
+    }
+
+    fn out(ty: &str) -> Attributes<'_> {
+        Attributes {
+            ty,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn fills_id_source_and_time_and_keeps_what_the_plugin_set() {
+        let now = Timestamp::parse("2026-11-27T08:00:00+07:00").unwrap();
+        let bytes = frame(&[
+            (out("city.traffic.congestion"), &[("partitionkey", "QL1A")]),
+            (
+                Attributes {
+                    id: "c-1",
+                    source: "/plugins/traffic/ql1a",
+                    ty: "city.traffic.congestion",
+                    time: Some("2026-11-27T07:15:00+07:00"),
+                    ..Default::default()
+                },
+                &[],
+            ),
+        ]);
+        let events = decode_outputs(&manifest(), &bytes, &now).unwrap();
+        assert_eq!(events[0].source, "/plugins/traffic");
+        assert_eq!(
+            uuid::Uuid::parse_str(&events[0].id)
+                .unwrap()
+                .get_version_num(),
+            7
+        );
+        assert_eq!(events[0].time, Some(now));
+        assert_eq!(events[0].extensions["partitionkey"], "QL1A");
+        assert_eq!(
+            (events[1].id.as_str(), events[1].source.as_str()),
+            ("c-1", "/plugins/traffic/ql1a")
+        );
+        assert_eq!(
+            events[1].time.as_ref().unwrap().as_str(),
+            "2026-11-27T07:15:00+07:00"
+        );
+    }
+
+    #[test]
+    fn refuses_what_breaks_the_manifest_or_the_spec() {
+        let now = Timestamp::now();
+        let kind = |bytes: Vec<u8>| decode_outputs(&manifest(), &bytes, &now).unwrap_err().kind;
+        assert_eq!(
+            kind(frame(&[(out("city.health.beds"), &[])])),
+            FailureKind::UndeclaredType
+        );
+        let three = frame(&[
+            (out("city.traffic.a"), &[]),
+            (out("city.traffic.b"), &[]),
+            (out("city.traffic.c"), &[]),
+        ]);
+        assert_eq!(kind(three), FailureKind::TooManyOutputs);
+        let big = Attributes {
+            subject: Some(&"x".repeat(600)),
+            ..out("city.traffic.a")
+        };
+        assert_eq!(kind(frame(&[(big, &[])])), FailureKind::OutputTooLarge);
+        let spoof = Attributes {
+            source: "/sensors/ql1a",
+            ..out("city.traffic.a")
+        };
+        assert_eq!(kind(frame(&[(spoof, &[])])), FailureKind::BadOutput);
+        let neighbour = Attributes {
+            source: "/plugins/traffic-evil",
+            ..out("city.traffic.a")
+        };
+        assert_eq!(kind(frame(&[(neighbour, &[])])), FailureKind::BadOutput);
+        assert_eq!(
+            kind(frame(&[(out("city.traffic.a"), &[("Bad Name", "x")])])),
+            FailureKind::BadOutput
+        );
+        let bad_time = Attributes {
+            time: Some("yesterday"),
+            ..out("city.traffic.a")
+        };
+        assert_eq!(kind(frame(&[(bad_time, &[])])), FailureKind::BadOutput);
+        assert_eq!(kind(b"not a frame".to_vec()), FailureKind::BadOutput);
+    }
 }
