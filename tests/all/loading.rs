@@ -111,7 +111,10 @@ fn a_component_built_for_another_world_version_is_refused_naming_both() {
     // The traffic component with its export renamed to a future version of
     // the package (same length, so the binary stays well-formed).
     let mut bytes = std::fs::read(plugins::TRAFFIC_WASM).unwrap();
-    let (from, to) = (b"cityhub:plugin/handler@0.1.0", b"cityhub:plugin/handler@0.9.0");
+    let (from, to) = (
+        b"cityhub:plugin/handler@0.1.0",
+        b"cityhub:plugin/handler@0.9.0",
+    );
     let mut patched = 0;
     for i in 0..bytes.len() - from.len() {
         if &bytes[i..i + from.len()] == from {
@@ -120,8 +123,13 @@ fn a_component_built_for_another_world_version_is_refused_naming_both() {
         }
     }
     assert!(patched > 0, "the component names its handler export");
-    let err = runtime().load_bytes(manifest(|t| t), Path::new("future.wasm"), &bytes, json!({})).unwrap_err();
+    let err = runtime()
+        .load_bytes(manifest(|t| t), Path::new("future.wasm"), &bytes, json!({}))
+        .unwrap_err();
     assert!(matches!(err, Error::WorldVersion { .. }), "{err}");
     let msg = err.to_string();
-    assert!(msg.contains("cityhub:plugin@0.9.0") && msg.contains("cityhub:plugin@0.1.0"), "{msg}");
+    assert!(
+        msg.contains("cityhub:plugin@0.9.0") && msg.contains("cityhub:plugin@0.1.0"),
+        "{msg}"
+    );
 }
