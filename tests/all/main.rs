@@ -11,6 +11,7 @@ mod cli;
 mod durability;
 mod ingest;
 mod loading;
+mod metrics;
 mod sandbox;
 mod support;
 mod traffic;

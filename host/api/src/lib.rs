@@ -2,12 +2,14 @@
 //!
 //! - `POST /v1/events`, `GET /v1/events`: [`routes::events`].
 //! - `GET /healthz`: [`routes::health`].
+//! - `GET /metrics`: [`routes::metrics`] (Prometheus).
 //!
 //! Every error is JSON, `{"error": {"code", "message", "field"}}`, with a
 //! stable `code` ([`ApiError`]); server-side failures are logged in full and
 //! answered with a generic message.
 
 mod error;
+mod prometheus;
 pub mod routes;
 mod state;
 
@@ -21,6 +23,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(routes::events::router())
         .merge(routes::health::router())
+        .merge(routes::metrics::router())
         .fallback(|| async { ApiError::not_found("no such endpoint; see README.md for the API") })
         .with_state(state)
         .layer(tower_http::trace::TraceLayer::new_for_http())

@@ -26,13 +26,15 @@ mod output;
 mod plugin;
 mod runtime;
 mod state;
+mod stats;
 mod worker;
 
 pub use error::Error;
 pub use failure::{BatchFailure, FailureKind, PluginErrorKind};
 pub use instance::{BatchOutput, Instance};
 pub use output::decode_outputs;
-pub use plugin::{Plugin, PluginStats};
+pub use plugin::Plugin;
 pub use runtime::{Runtime, RuntimeConfig, SUPPORTED_WORLD};
 pub use state::{StateMap, StateWrite};
+pub use stats::{BUCKETS, Histogram, PluginStats};
 pub use worker::Worker;

@@ -1,19 +1,12 @@
 //! [`Plugin`]: a loaded plugin, compiled and pre-instantiated, ready to start instances.
 
-use std::{
-    collections::BTreeMap,
-    path::Path,
-    sync::{
-        Mutex,
-        atomic::{AtomicU64, Ordering},
-    },
-};
+use std::path::Path;
 
 use cityhub_manifest::Manifest;
 use cityhub_registry::Digest;
 use wasmtime::component::Component;
 
-use crate::{Error, Runtime, SUPPORTED_WORLD, bindings::PluginPre, failure::FailureKind};
+use crate::{Error, PluginStats, Runtime, SUPPORTED_WORLD, bindings::PluginPre};
 
 /// The prefix of the export every plugin must have; the version follows `@`.
 const HANDLER_EXPORT: &str = "cityhub:plugin/handler@";
@@ -159,34 +152,4 @@ fn check_world(
         });
     }
     Ok(())
-}
-
-/// Counters of one loaded plugin, updated by its workers.
-#[derive(Debug, Default)]
-pub struct PluginStats {
-    /// Batches that succeeded.
-    pub batches_ok: AtomicU64,
-    /// Batches that failed, any kind.
-    pub batches_failed: AtomicU64,
-    /// Input events handed to successful and failed calls.
-    pub events_in: AtomicU64,
-    /// Output events of successful calls.
-    pub events_out: AtomicU64,
-    /// Instances started (the first, and one after each failure).
-    pub instances_started: AtomicU64,
-    failures: Mutex<BTreeMap<&'static str, u64>>,
-}
-
-impl PluginStats {
-    pub(crate) fn record_failure(&self, kind: FailureKind) {
-        self.batches_failed.fetch_add(1, Ordering::Relaxed);
-        if let Ok(mut m) = self.failures.lock() {
-            *m.entry(kind.label()).or_default() += 1;
-        }
-    }
-
-    /// Failures so far, by [`FailureKind::label`].
-    pub fn failures_by_kind(&self) -> BTreeMap<&'static str, u64> {
-        self.failures.lock().map(|m| m.clone()).unwrap_or_default()
-    }
 }

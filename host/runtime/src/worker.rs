@@ -45,6 +45,7 @@ impl Worker {
         state: Arc<StateMap>,
     ) -> Result<BatchOutput, BatchFailure> {
         let stats = &self.plugin.stats;
+        let started = std::time::Instant::now();
         let events = declared_len(input).unwrap_or(0) as u64;
         stats.events_in.fetch_add(events, Ordering::Relaxed);
         let result = match self.instance.take() {
@@ -57,6 +58,7 @@ impl Worker {
             self.instance = Some(instance);
             Ok(out)
         });
+        stats.call_seconds.observe(started.elapsed());
         match &result {
             Ok(out) => {
                 stats.batches_ok.fetch_add(1, Ordering::Relaxed);
