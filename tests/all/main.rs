@@ -12,6 +12,7 @@ mod durability;
 mod ingest;
 mod loading;
 mod metrics;
+mod retention;
 mod sandbox;
 mod support;
 mod traffic;

@@ -12,7 +12,7 @@
 use std::{path::Path, sync::Arc, time::Instant};
 
 use cityhub_api::{ApiConfig, AppState};
-use cityhub_bus::{Bus, PluginHandle};
+use cityhub_bus::{Bus, BusOptions, PluginHandle};
 use cityhub_cloudevents::{CloudEvent, http::write_batch};
 use cityhub_manifest::Manifest;
 use cityhub_runtime::{Runtime, RuntimeConfig};
@@ -72,7 +72,7 @@ async fn run_http(bodies: &Arc<Vec<(Vec<CloudEvent>, Vec<u8>)>>, with_plugin: bo
             batch_size: 100,
         });
     }
-    let bus = Bus::start(store.clone(), handles);
+    let bus = Bus::start(store.clone(), handles, BusOptions::default());
     let app = cityhub_api::router(AppState {
         bus: bus.clone(),
         config: Arc::new(ApiConfig::default()),
@@ -107,7 +107,12 @@ async fn run_http(bodies: &Arc<Vec<(Vec<CloudEvent>, Vec<u8>)>>, with_plugin: bo
     }
     if with_plugin {
         let last = store.last_seq().await.expect("last seq");
-        while store.position("plugin:traffic").await.expect("position") < last {
+        while store
+            .position(&cityhub_bus::consumer_id("traffic"))
+            .await
+            .expect("position")
+            < last
+        {
             tokio::time::sleep(std::time::Duration::from_millis(2)).await;
         }
     }

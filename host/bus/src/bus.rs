@@ -21,6 +21,14 @@ pub struct PluginHandle {
     pub batch_size: u32,
 }
 
+/// How the bus runs, besides its plugins.
+#[derive(Debug, Clone, Default)]
+pub struct BusOptions {
+    /// Remove events recorded longer ago than this, once every consumer has
+    /// passed them; `None` keeps them for ever.
+    pub retention: Option<std::time::Duration>,
+}
+
 /// The running bus. Cheap to share behind an `Arc`.
 #[derive(Debug)]
 pub struct Bus {
@@ -35,10 +43,10 @@ impl Bus {
     /// Starts one consumer task per plugin on the current tokio runtime. Each
     /// resumes from its committed position, so events accepted before a crash
     /// are delivered after the restart.
-    pub fn start(store: Store, plugins: Vec<PluginHandle>) -> Arc<Self> {
+    pub fn start(store: Store, plugins: Vec<PluginHandle>, options: BusOptions) -> Arc<Self> {
         let appended = Arc::new(Notify::new());
         let (shutdown, shutdown_rx) = watch::channel(false);
-        let tasks = plugins
+        let mut tasks: Vec<JoinHandle<()>> = plugins
             .iter()
             .map(|p| {
                 let consumer = Consumer::new(
@@ -50,6 +58,14 @@ impl Bus {
                 tokio::spawn(consumer.run())
             })
             .collect();
+        if let Some(keep) = options.retention {
+            let consumers = plugins
+                .iter()
+                .map(|p| Consumer::id_of(p.plugin.name()))
+                .collect();
+            let sweeper = crate::retention::run(store.clone(), consumers, keep, shutdown_rx);
+            tasks.push(tokio::spawn(sweeper));
+        }
         Arc::new(Self {
             store,
             appended,

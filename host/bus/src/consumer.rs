@@ -29,7 +29,7 @@ impl Consumer {
         appended: Arc<Notify>,
         shutdown: watch::Receiver<bool>,
     ) -> Self {
-        let id = format!("plugin:{}", handle.plugin.name());
+        let id = Self::id_of(handle.plugin.name());
         Self {
             store,
             handle,
@@ -37,6 +37,11 @@ impl Consumer {
             shutdown,
             id,
         }
+    }
+
+    /// The consumer id (the key of its position) of a plugin's consumer.
+    pub(crate) fn id_of(plugin: &str) -> String {
+        format!("plugin:{plugin}")
     }
 
     /// Runs until shutdown. Store errors are logged and retried; they never

@@ -12,15 +12,24 @@
 //! Plugin outputs go back into the log, so other plugins can consume them
 //! (chains and fan-out). A plugin never receives its own outputs.
 //!
+//! With a retention period set ([`BusOptions::retention`]), a background task
+//! removes events older than it that every consumer has passed.
+//!
 //! Not built yet (issue 3): routes with filters, retries and dead letters
 //! (a failed batch is now logged, counted and skipped), circuit breaking,
-//! backpressure on ingest, replay and retention.
+//! backpressure on ingest, and replay.
 
 mod bus;
 mod consumer;
 mod encode;
 mod error;
+mod retention;
 
-pub use bus::{Bus, PluginHandle};
+pub use bus::{Bus, BusOptions, PluginHandle};
 pub use encode::encode_batch;
 pub use error::Error;
+
+/// The id under which a plugin's consumer keeps its position in the store.
+pub fn consumer_id(plugin: &str) -> String {
+    consumer::Consumer::id_of(plugin)
+}

@@ -4,6 +4,7 @@ use std::{
     net::SocketAddr,
     ops::Range,
     path::{Path, PathBuf},
+    time::Duration,
 };
 
 use cityhub_manifest::{ByteSize, Diagnostic, Diagnostics, Manifest, PluginName};
@@ -21,6 +22,10 @@ pub struct CityConfig {
     /// The store's URL: `sqlite://…` (default `sqlite://.cityhub/city.db`
     /// beside city.toml) or `postgres://…`.
     pub store_url: String,
+    /// How long events are kept (`[store] retention`, e.g. `"30d"`); `None`
+    /// keeps them for ever. Events a plugin has not processed yet are kept
+    /// whatever their age.
+    pub retention: Option<Duration>,
     /// Where compiled components are cached (default `.cityhub/cache`).
     pub cache_dir: PathBuf,
     /// The most plugin instances at once (default 1,000).
@@ -128,6 +133,10 @@ impl CityConfig {
                 }
             }),
         };
+        let retention = match &raw.store.retention {
+            None => Some(None),
+            Some(v) => c.check(v, |s| parse_retention(s).map(Some)),
+        };
         let cache_dir = raw
             .runtime
             .cache_dir
@@ -150,22 +159,49 @@ impl CityConfig {
         if raw.plugins.is_empty() {
             c.errors.push(Diagnostic::file(file, "no plugins configured: add a `[plugins.NAME]` table with `path = \"plugins/NAME\"`"));
         }
-        match (listen, max_body, store_url, max_instances) {
-            (Some(listen), Some(max_body), Some(store_url), Some(max_instances))
-                if c.errors.is_empty() =>
-            {
-                Ok(Self {
-                    file: file.to_owned(),
-                    server: ServerConfig { listen, max_body },
-                    store_url,
-                    cache_dir,
-                    max_instances,
-                    plugins,
-                })
-            }
+        match (listen, max_body, store_url, retention, max_instances) {
+            (
+                Some(listen),
+                Some(max_body),
+                Some(store_url),
+                Some(retention),
+                Some(max_instances),
+            ) if c.errors.is_empty() => Ok(Self {
+                file: file.to_owned(),
+                server: ServerConfig { listen, max_body },
+                store_url,
+                retention,
+                cache_dir,
+                max_instances,
+                plugins,
+            }),
             _ => Err(c.errors),
         }
     }
+}
+
+/// Parses a retention period: a whole number and `d`, `h`, `m` or `s` (`"30d"`).
+fn parse_retention(s: &str) -> Result<Duration, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+        format!(
+            "`retention` must be a whole number above 0 and a unit, e.g. `30d` or `12h`: got `{s}`"
+        )
+    })?;
+    let secs = match unit.trim() {
+        "d" => 86_400,
+        "h" => 3_600,
+        "m" => 60,
+        "s" => 1,
+        _ => {
+            return Err(format!(
+                "`retention` unit must be `d`, `h`, `m` or `s`: got `{s}`"
+            ));
+        }
+    };
+    Ok(Duration::from_secs(n.saturating_mul(secs)))
 }
 
 /// Makes a relative `sqlite://` path relative to the config's folder.

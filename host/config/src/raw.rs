@@ -29,6 +29,7 @@ pub(crate) struct RawServer {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(crate) struct RawStore {
     pub url: Option<Spanned<String>>,
+    pub retention: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -24,6 +24,7 @@ mod error;
 mod events;
 mod open;
 mod positions;
+mod retention;
 mod row;
 mod sql;
 mod state;

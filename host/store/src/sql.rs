@@ -327,6 +327,30 @@ where
         })
     }
 
+    /// Deletes up to `limit` of the oldest events with `seq <= upto` recorded
+    /// before `cutoff` (Unix micros), never the newest event; returns how many.
+    pub async fn delete_before(
+        tx: &mut Transaction<'_, DB>,
+        cutoff: i64,
+        upto: Seq,
+        limit: u32,
+        op: &'static str,
+    ) -> Result<u64, Error> {
+        let rows = sqlx::query::<DB>(
+            "DELETE FROM events WHERE seq IN (\
+               SELECT seq FROM events WHERE seq <= $1 AND recorded_at < $2 \
+               AND seq < (SELECT MAX(seq) FROM events) ORDER BY seq LIMIT $3) \
+             RETURNING seq",
+        )
+        .bind(upto)
+        .bind(cutoff)
+        .bind(i64::from(limit))
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(Error::db(op))?;
+        Ok(rows.len() as u64)
+    }
+
     /// A plugin's state, ordered by key.
     pub async fn load_state(
         pool: &Pool<DB>,

@@ -31,7 +31,7 @@ async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, Api
     let mut lags = Vec::with_capacity(plugins.len());
     for p in plugins {
         let position = store
-            .position(&format!("plugin:{}", p.plugin.name()))
+            .position(&cityhub_bus::consumer_id(p.plugin.name()))
             .await
             .map_err(ApiError::internal)?;
         lags.push((p.plugin.name(), (last - position).max(0)));

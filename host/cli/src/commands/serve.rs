@@ -4,7 +4,7 @@ use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
 
 use anyhow::Context;
 use cityhub_api::{ApiConfig, AppState};
-use cityhub_bus::{Bus, PluginHandle};
+use cityhub_bus::{Bus, BusOptions, PluginHandle};
 use cityhub_config::CityConfig;
 use cityhub_runtime::{Runtime, RuntimeConfig};
 use cityhub_store::Store;
@@ -79,7 +79,13 @@ async fn serve(config: CityConfig, args: Args) -> anyhow::Result<()> {
             batch_size: p.batch_size,
         });
     }
-    let bus = Bus::start(store, handles);
+    let bus = Bus::start(
+        store,
+        handles,
+        BusOptions {
+            retention: config.retention,
+        },
+    );
     let api = ApiConfig {
         max_body: config.server.max_body.bytes() as usize,
         ..ApiConfig::default()

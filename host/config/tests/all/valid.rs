@@ -24,6 +24,7 @@ batch-size = 50
         format!("sqlite://{}", root.join(".cityhub/city.db").display())
     );
     assert_eq!(c.max_instances, 1000);
+    assert_eq!(c.retention, None, "events are kept for ever unless told");
     assert_eq!(c.plugins.len(), 1);
     let p = &c.plugins[0];
     assert_eq!(p.name.as_str(), "counter");
@@ -36,7 +37,11 @@ batch-size = 50
 #[test]
 fn postgres_urls_are_kept_as_written() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui");
-    let text = "[store]\nurl = \"postgres://postgres@127.0.0.1/test\"\n[plugins.counter]\npath = \"fixture/counter\"\n";
+    let text = "[store]\nurl = \"postgres://postgres@127.0.0.1/test\"\nretention = \"30d\"\n[plugins.counter]\npath = \"fixture/counter\"\n";
     let c = CityConfig::parse(&root.join("city.toml"), text).unwrap();
     assert_eq!(c.store_url, "postgres://postgres@127.0.0.1/test");
+    assert_eq!(
+        c.retention,
+        Some(std::time::Duration::from_secs(30 * 86_400))
+    );
 }

@@ -13,6 +13,7 @@ mod log;
 mod open;
 mod perf;
 mod positions;
+mod retention;
 
 /// Runs each listed `async fn(Store)` of the enclosing module on both
 /// backends, as `<module>::sqlite::<test>` and `<module>::postgres::<test>`.

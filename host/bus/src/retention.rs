@@ -1,0 +1,61 @@
+//! The retention task: removes events older than the configured period in the
+//! background, in small chunks, once every consumer has passed them.
+
+use std::time::Duration;
+
+use cityhub_cloudevents::Timestamp;
+use cityhub_store::Store;
+use tokio::sync::watch;
+use tracing::{info, warn};
+
+/// Events deleted per transaction: small enough that ingest, which waits for
+/// the store's write turn, is never held up for long.
+const CHUNK: u32 = 5_000;
+
+/// Runs until shutdown. Every `keep / 2` (between 1 s and 1 min) it deletes
+/// the events recorded more than `keep` ago whose seq every consumer in
+/// `consumers` has passed. Store errors are logged and tried again next round.
+pub(crate) async fn run(
+    store: Store,
+    consumers: Vec<String>,
+    keep: Duration,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let every = (keep / 2).clamp(Duration::from_secs(1), Duration::from_secs(60));
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.changed() => return,
+        }
+        match sweep(&store, &consumers, keep).await {
+            Ok(0) => {}
+            Ok(n) => info!(
+                deleted = n,
+                keep_secs = keep.as_secs(),
+                "retention removed old events"
+            ),
+            Err(e) => warn!("retention sweep failed, will try again: {e}"),
+        }
+    }
+}
+
+async fn sweep(
+    store: &Store,
+    consumers: &[String],
+    keep: Duration,
+) -> Result<u64, cityhub_store::Error> {
+    let mut upto = store.last_seq().await?;
+    for c in consumers {
+        upto = upto.min(store.position(c).await?);
+    }
+    let cutoff = Timestamp::from_datetime(Timestamp::now().datetime() - keep);
+    let mut total = 0;
+    loop {
+        let n = store.delete_before(&cutoff, upto, CHUNK).await?;
+        total += n;
+        if n < u64::from(CHUNK) {
+            return Ok(total);
+        }
+        tokio::task::yield_now().await;
+    }
+}
