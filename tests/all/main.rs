@@ -13,6 +13,7 @@ mod ingest;
 mod loading;
 mod metrics;
 mod retention;
+mod retry;
 mod sandbox;
 mod support;
 mod traffic;

@@ -26,6 +26,8 @@ pub struct PluginSpec {
     pub wasm: &'static str,
     pub batch_size: u32,
     pub config: &'static str,
+    /// The `retry` table, as TOML.
+    pub retry: &'static str,
 }
 
 impl PluginSpec {
@@ -36,9 +38,12 @@ impl PluginSpec {
             wasm: plugins::TRAFFIC_WASM,
             batch_size: 100,
             config: "{}",
+            retry: "{}",
         }
     }
 
+    /// One attempt per batch: each misbehaviour fails exactly once, as the
+    /// sandbox tests expect. The retry tests ask for more.
     pub fn hostile() -> Self {
         Self {
             name: "hostile",
@@ -46,11 +51,17 @@ impl PluginSpec {
             wasm: plugins::HOSTILE_WASM,
             batch_size: 1,
             config: "{}",
+            retry: "{ attempts = 1 }",
         }
     }
 
     pub fn batch_size(mut self, n: u32) -> Self {
         self.batch_size = n;
+        self
+    }
+
+    pub fn retry(mut self, toml: &'static str) -> Self {
+        self.retry = toml;
         self
     }
 }
@@ -63,8 +74,8 @@ pub fn write_city(dir: &Path, plugins: &[PluginSpec]) -> PathBuf {
     );
     for p in plugins {
         toml.push_str(&format!(
-            "\n[plugins.{}]\npath = \"{}\"\ncomponent = \"{}\"\nbatch-size = {}\nconfig = {}\n",
-            p.name, p.dir, p.wasm, p.batch_size, p.config
+            "\n[plugins.{}]\npath = \"{}\"\ncomponent = \"{}\"\nbatch-size = {}\nconfig = {}\nretry = {}\n",
+            p.name, p.dir, p.wasm, p.batch_size, p.config, p.retry
         ));
     }
     let file = dir.join("city.toml");

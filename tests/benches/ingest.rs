@@ -70,6 +70,7 @@ async fn run_http(bodies: &Arc<Vec<(Vec<CloudEvent>, Vec<u8>)>>, with_plugin: bo
         handles.push(PluginHandle {
             plugin,
             batch_size: 100,
+            retry: Default::default(),
         });
     }
     let bus = Bus::start(store.clone(), handles, BusOptions::default());

@@ -19,6 +19,8 @@ pub struct PluginHandle {
     pub plugin: Arc<Plugin>,
     /// The most events per call.
     pub batch_size: u32,
+    /// How a failed batch is retried.
+    pub retry: crate::RetryPolicy,
 }
 
 /// How the bus runs, besides its plugins.

@@ -1,6 +1,9 @@
 //! One plugin's consumer: log → batches → plugin → one commit per batch.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{Arc, atomic::Ordering},
+    time::Duration,
+};
 
 use cityhub_runtime::{StateMap, Worker};
 use cityhub_store::{BatchCommit, Store, StoredEvent};
@@ -129,8 +132,30 @@ impl Consumer {
                 } else {
                     batch.last().map_or(last, |e| e.seq)
                 };
-                let (w, outcome) = self.call(worker.take(), batch, state.clone()).await;
-                worker = Some(w);
+                let mut attempt = 1;
+                let outcome = loop {
+                    let (w, outcome) = self.call(worker.take(), batch, state.clone()).await;
+                    worker = Some(w);
+                    let retry = &self.handle.retry;
+                    match outcome {
+                        Err(f) if attempt < retry.attempts && f.kind.is_retryable() => {
+                            let wait = retry.delay(attempt);
+                            self.handle
+                                .plugin
+                                .stats()
+                                .retries
+                                .fetch_add(1, Ordering::Relaxed);
+                            warn!(plugin = %name, failure = f.kind.label(), attempt, wait_ms = wait.as_millis() as u64, "retrying a failed batch");
+                            tokio::select! {
+                                _ = tokio::time::sleep(wait) => {}
+                                // Nothing was committed: the batch is delivered again after a restart.
+                                _ = self.shutdown.changed() => return Ok(()),
+                            }
+                            attempt += 1;
+                        }
+                        other => break other,
+                    }
+                };
                 match outcome {
                     Ok(out) => {
                         let commit = BatchCommit {
@@ -153,10 +178,10 @@ impl Consumer {
                         }
                     }
                     Err(failure) => {
-                        // Issue 3 turns this into retries and dead letters; for
-                        // now the batch is skipped so the plugin's other events
-                        // keep flowing. The worker already logged the ids.
-                        warn!(plugin = %name, failure = failure.kind.label(), from = batch[0].seq, to = upto, "skipping a failed batch");
+                        // Dead letters come with issue 3; for now the batch is
+                        // skipped so the plugin's other events keep flowing.
+                        // The worker already logged the ids.
+                        warn!(plugin = %name, failure = failure.kind.label(), attempts = attempt, from = batch[0].seq, to = upto, "giving up on a failed batch and skipping it");
                         self.store
                             .set_position(&self.id, upto)
                             .await

@@ -15,19 +15,23 @@
 //! With a retention period set ([`BusOptions::retention`]), a background task
 //! removes events older than it that every consumer has passed.
 //!
-//! Not built yet (issue 3): routes with filters, retries and dead letters
-//! (a failed batch is now logged, counted and skipped), circuit breaking,
-//! backpressure on ingest, and replay.
+//! A failed batch is retried per the plugin's [`RetryPolicy`] (exponential
+//! backoff with jitter); when the attempts run out it is logged and skipped.
+//!
+//! Not built yet (issue 3): routes with filters, dead letters for batches
+//! given up, circuit breaking, backpressure on ingest, and replay.
 
 mod bus;
 mod consumer;
 mod encode;
 mod error;
 mod retention;
+mod retry;
 
 pub use bus::{Bus, BusOptions, PluginHandle};
 pub use encode::encode_batch;
 pub use error::Error;
+pub use retry::RetryPolicy;
 
 /// The id under which a plugin's consumer keeps its position in the store.
 pub fn consumer_id(plugin: &str) -> String {

@@ -7,7 +7,7 @@ use std::{
     time::Duration,
 };
 
-use cityhub_manifest::{ByteSize, Diagnostic, Diagnostics, Manifest, PluginName};
+use cityhub_manifest::{ByteSize, Diagnostic, Diagnostics, Manifest, Millis, PluginName};
 use toml::Spanned;
 
 use crate::raw::{RawCity, RawPlugin};
@@ -58,6 +58,27 @@ pub struct PluginEntry {
     pub config: serde_json::Value,
     /// The most events per call (default 100, 1 to 10,000).
     pub batch_size: u32,
+    /// How a failed batch is retried (`retry = { attempts, backoff }`).
+    pub retry: Retry,
+}
+
+/// How a failed batch is retried before it is given up (`[plugins.NAME] retry`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retry {
+    /// Calls in all, the first included (default 3, 1 to 100); 1 never retries.
+    pub attempts: u32,
+    /// The wait before the first retry (default 200ms); it doubles after each
+    /// attempt, up to 10 s, with random jitter of ±50%.
+    pub backoff: Duration,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        Self {
+            attempts: 3,
+            backoff: Duration::from_millis(200),
+        }
+    }
 }
 
 impl CityConfig {
@@ -292,13 +313,39 @@ impl Checker<'_> {
         }
         let batch_size = match &raw.batch_size {
             None => 100,
-            Some(v) => self.check(v, |n| {
-                u32::try_from(*n)
-                    .ok()
-                    .filter(|n| (1..=10_000).contains(n))
-                    .ok_or_else(|| format!("`batch-size` must be between 1 and 10000: got {n}"))
-            })?,
+            Some(v) => self
+                .check(v, |n| {
+                    u32::try_from(*n)
+                        .ok()
+                        .filter(|n| (1..=10_000).contains(n))
+                        .ok_or_else(|| format!("`batch-size` must be between 1 and 10000: got {n}"))
+                })
+                .unwrap_or(100),
         };
+        let mut retry = Retry::default();
+        if let Some(r) = &raw.retry {
+            if let Some(v) = &r.attempts {
+                retry.attempts = self
+                    .check(v, |n| {
+                        u32::try_from(*n)
+                            .ok()
+                            .filter(|n| (1..=100).contains(n))
+                            .ok_or_else(|| {
+                                format!("`retry.attempts` must be between 1 and 100: got {n}")
+                            })
+                    })
+                    .unwrap_or(retry.attempts);
+            }
+            if let Some(v) = &r.backoff {
+                retry.backoff = self
+                    .check(v, |s| {
+                        Millis::parse(s)
+                            .map(Millis::duration)
+                            .map_err(|e| format!("`retry.backoff`: {e}"))
+                    })
+                    .unwrap_or(retry.backoff);
+            }
+        }
         Some(PluginEntry {
             name: plugin_name,
             dir,
@@ -306,6 +353,7 @@ impl Checker<'_> {
             manifest,
             config,
             batch_size,
+            retry,
         })
     }
 }

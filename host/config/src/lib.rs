@@ -22,5 +22,5 @@
 mod city;
 mod raw;
 
-pub use city::{CityConfig, PluginEntry, ServerConfig};
+pub use city::{CityConfig, PluginEntry, Retry, ServerConfig};
 pub use cityhub_manifest::{Diagnostic, Diagnostics};

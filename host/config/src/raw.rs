@@ -47,4 +47,12 @@ pub(crate) struct RawPlugin {
     #[serde(default)]
     pub config: Option<Spanned<toml::Table>>,
     pub batch_size: Option<Spanned<i64>>,
+    pub retry: Option<RawRetry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct RawRetry {
+    pub attempts: Option<Spanned<i64>>,
+    pub backoff: Option<Spanned<String>>,
 }

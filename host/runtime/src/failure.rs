@@ -41,6 +41,15 @@ pub enum PluginErrorKind {
 }
 
 impl FailureKind {
+    /// Whether trying the same batch again could succeed: every kind but a
+    /// plugin's own `invalid-input` and `config` errors.
+    pub fn is_retryable(self) -> bool {
+        !matches!(
+            self,
+            Self::Plugin(PluginErrorKind::InvalidInput | PluginErrorKind::Config)
+        )
+    }
+
     /// A short stable label, for metrics and logs.
     pub fn label(self) -> &'static str {
         match self {

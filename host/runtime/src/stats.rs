@@ -25,6 +25,8 @@ pub struct PluginStats {
     pub events_out: AtomicU64,
     /// Instances started (the first, and one after each failure).
     pub instances_started: AtomicU64,
+    /// Failed batches tried again (counted by the bus, which retries).
+    pub retries: AtomicU64,
     /// How long calls took, successful or not (instance start included).
     pub call_seconds: Histogram,
     failures: Mutex<BTreeMap<&'static str, u64>>,

@@ -88,6 +88,12 @@ async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, Api
     );
     counter(
         &mut e,
+        "cityhub_plugin_retries_total",
+        "Failed batches tried again.",
+        &|s| s.retries.load(Ordering::Relaxed),
+    );
+    counter(
+        &mut e,
         "cityhub_plugin_instances_started_total",
         "Instances started (one more after each failure).",
         &|s| s.instances_started.load(Ordering::Relaxed),

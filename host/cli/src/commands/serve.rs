@@ -4,7 +4,7 @@ use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
 
 use anyhow::Context;
 use cityhub_api::{ApiConfig, AppState};
-use cityhub_bus::{Bus, BusOptions, PluginHandle};
+use cityhub_bus::{Bus, BusOptions, PluginHandle, RetryPolicy};
 use cityhub_config::CityConfig;
 use cityhub_runtime::{Runtime, RuntimeConfig};
 use cityhub_store::Store;
@@ -74,9 +74,14 @@ async fn serve(config: CityConfig, args: Args) -> anyhow::Result<()> {
         let started = std::time::Instant::now();
         let plugin = runtime.load(p.manifest, &p.component, p.config)?;
         info!(plugin = plugin.name(), version = %plugin.manifest().version, digest = %plugin.digest(), ms = started.elapsed().as_millis() as u64, "plugin loaded");
+        let retry = RetryPolicy {
+            attempts: p.retry.attempts,
+            backoff: p.retry.backoff,
+        };
         handles.push(PluginHandle {
             plugin,
             batch_size: p.batch_size,
+            retry,
         });
     }
     let bus = Bus::start(

@@ -15,6 +15,7 @@ listen = "0.0.0.0:9090"
 path = "fixture/counter"
 config = { threshold = 2.5 }
 batch-size = 50
+retry = { attempts = 5, backoff = "50ms" }
 "#;
     let c = CityConfig::parse(&root.join("city.toml"), text).unwrap();
     assert_eq!(c.server.listen.to_string(), "0.0.0.0:9090");
@@ -31,6 +32,10 @@ batch-size = 50
     assert_eq!(p.component, root.join("fixture/counter/plugin.wasm"));
     assert_eq!(p.config["threshold"], 2.5);
     assert_eq!(p.batch_size, 50);
+    assert_eq!(
+        (p.retry.attempts, p.retry.backoff),
+        (5, std::time::Duration::from_millis(50))
+    );
     assert!(p.manifest.may_publish("city.test.count"));
 }
 

@@ -15,6 +15,7 @@
 //! | `test.hostile.panic` | panics | a trap (plugins build with `panic = "abort"`) |
 //! | `test.hostile.trap` | executes `unreachable` (natively: panics) | a trap |
 //! | `test.hostile.stack` | recurses without end, not as a tail call | a stack-overflow trap (wasm's call stack, not linear memory) |
+//! | `test.hostile.flaky` | fails with a transient error until `data.until` (RFC 3339), then echoes | retry the batch with backoff until it succeeds |
 //! | `test.hostile.big-output` | emits one `test.hostile.ok` with 2 MiB of data | refuse the output frame (`output-bytes`) |
 //! | `test.hostile.many-outputs` | emits 1,000 small `test.hostile.ok` events (10x the limit, in under 1 MiB) | refuse the batch (`outputs-per-batch`) |
 //! | `test.hostile.undeclared` | emits `city.forbidden.thing` | refuse it: not in `publishes` |
@@ -85,11 +86,32 @@ impl Plugin for Hostile {
                 }
                 Some("undeclared") => ctx.emit(Output::new(UNDECLARED).subject(event.id()))?,
                 Some("state-flood") => return flood_state(ctx),
+                Some("flaky") => flaky(&event, ctx)?,
                 _ => {}
             }
         }
         Ok(())
     }
+}
+
+/// Fails with a transient error until the time in the event's data
+/// (`{"until": RFC 3339}`), then echoes it: a plugin that succeeds on retry.
+fn flaky(event: &Event<'_>, ctx: &mut Context<'_>) -> Result<(), Error> {
+    #[derive(serde::Deserialize)]
+    struct Until<'a> {
+        until: &'a str,
+    }
+    let until: Until<'_> = event.data_json()?;
+    let until = cityhub_sdk::Timestamp::parse_rfc3339(until.until)
+        .ok_or_else(|| Error::invalid_input(event, "`data.until` is not an RFC 3339 time"))?;
+    let now = ctx.now();
+    if (now.seconds(), now.nanoseconds()) < (until.seconds(), until.nanoseconds()) {
+        return Err(Error::transient(format!(
+            "not ready until {until} (event `{}`)",
+            event.id()
+        )));
+    }
+    echo(event, ctx)
 }
 
 /// Emits one `test.hostile.ok` with the event's id as subject and its data.
