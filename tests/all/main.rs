@@ -12,6 +12,7 @@ mod durability;
 mod ingest;
 mod loading;
 mod metrics;
+mod postgres;
 mod retention;
 mod retry;
 mod sandbox;
