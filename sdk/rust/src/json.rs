@@ -31,6 +31,22 @@ pub(crate) fn from_slice<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, J
     serde_json::from_slice(bytes).map_err(|plain| locate::<T>(bytes, plain))
 }
 
+/// Decodes the state value stored under `key`; the error names the key and
+/// the field at fault. Shared by the guest's [`crate::State`] and the test
+/// host, so both report a bad value alike.
+pub(crate) fn state_value<T: serde::de::DeserializeOwned>(
+    key: &str,
+    bytes: &[u8],
+) -> Result<T, crate::Error> {
+    from_slice(bytes).map_err(|err| {
+        crate::Error::internal(format!(
+            "state `{key}`: {}: {}",
+            err.field("value"),
+            err.inner
+        ))
+    })
+}
+
 /// Reads `bytes` again to find where deserializing `T` fails.
 #[cold]
 fn locate<'a, T: Deserialize<'a>>(bytes: &'a [u8], plain: serde_json::Error) -> JsonError {

@@ -118,16 +118,9 @@ impl<'c> State<'c> {
     /// # Ok(()) })?; Ok::<(), cityhub_sdk::Error>(())
     /// ```
     pub fn get_json<T: DeserializeOwned>(&mut self, key: &str) -> Result<Option<T>, Error> {
-        let Some(bytes) = self.get(key) else {
-            return Ok(None);
-        };
-        crate::json::from_slice(bytes).map(Some).map_err(|err| {
-            Error::internal(format!(
-                "state `{key}`: {}: {}",
-                err.field("value"),
-                err.inner
-            ))
-        })
+        self.get(key)
+            .map(|bytes| crate::json::state_value(key, bytes))
+            .transpose()
     }
 
     /// Sets `key` to `value`. The host sees the write when the batch ends.
