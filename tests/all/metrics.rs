@@ -42,8 +42,10 @@ async fn counters_failures_latency_and_lag_are_exported() {
     let m = loop {
         let m = scrape(&host).await;
         let lag = |p: &str| {
-            m.get(&format!("cityhub_consumer_lag_events{{plugin=\"{p}\"}}"))
-                .copied()
+            m.get(&format!(
+                "cityhub_route_lag_events{{route=\"{p}\",plugin=\"{p}\"}}"
+            ))
+            .copied()
         };
         if lag("traffic") == Some(0.0) && lag("hostile") == Some(0.0) {
             break m;

@@ -19,15 +19,22 @@ pub fn cityhub() -> Command {
     Command::new(env!("CARGO_BIN_EXE_cityhub"))
 }
 
-/// One `[plugins.NAME]` of the test city.
+/// One `[plugins.NAME]` of the test city, and the route of the same name
+/// delivering to it.
 pub struct PluginSpec {
     pub name: &'static str,
     pub dir: &'static str,
     pub wasm: &'static str,
     pub batch_size: u32,
     pub config: &'static str,
-    /// The `retry` table, as TOML.
+    /// The route's `retry` table, as TOML.
     pub retry: &'static str,
+    /// The route's `from`, as TOML.
+    pub from: &'static str,
+    /// More lines for the route (`max-lag = 10`), or for the plugin table
+    /// (`circuit = ...`), as TOML.
+    pub route_extra: String,
+    pub plugin_extra: String,
 }
 
 impl PluginSpec {
@@ -39,6 +46,9 @@ impl PluginSpec {
             batch_size: 100,
             config: "{}",
             retry: "{}",
+            from: "\"city.traffic.reading\"",
+            route_extra: String::new(),
+            plugin_extra: String::new(),
         }
     }
 
@@ -52,6 +62,9 @@ impl PluginSpec {
             batch_size: 1,
             config: "{}",
             retry: "{ attempts = 1 }",
+            from: "\"test.hostile.>\"",
+            route_extra: String::new(),
+            plugin_extra: String::new(),
         }
     }
 
@@ -64,6 +77,20 @@ impl PluginSpec {
         self.retry = toml;
         self
     }
+
+    /// Adds a line to the route's table.
+    pub fn route(mut self, line: &str) -> Self {
+        self.route_extra.push_str(line);
+        self.route_extra.push('\n');
+        self
+    }
+
+    /// Adds a line to the plugin's table.
+    pub fn plugin(mut self, line: &str) -> Self {
+        self.plugin_extra.push_str(line);
+        self.plugin_extra.push('\n');
+        self
+    }
 }
 
 /// Writes a city.toml for `plugins` into `dir`, with the store in `dir`.
@@ -74,8 +101,12 @@ pub fn write_city(dir: &Path, plugins: &[PluginSpec]) -> PathBuf {
     );
     for p in plugins {
         toml.push_str(&format!(
-            "\n[plugins.{}]\npath = \"{}\"\ncomponent = \"{}\"\nbatch-size = {}\nconfig = {}\nretry = {}\n",
-            p.name, p.dir, p.wasm, p.batch_size, p.config, p.retry
+            "\n[plugins.{}]\npath = \"{}\"\ncomponent = \"{}\"\nconfig = {}\n{}",
+            p.name, p.dir, p.wasm, p.config, p.plugin_extra
+        ));
+        toml.push_str(&format!(
+            "\n[routes.{}]\nfrom = {}\nto = \"{}\"\nbatch-size = {}\nretry = {}\n{}",
+            p.name, p.from, p.name, p.batch_size, p.retry, p.route_extra
         ));
     }
     let file = dir.join("city.toml");

@@ -13,8 +13,9 @@ use std::{path::Path, sync::Arc, time::Instant};
 
 use cityhub_api::{ApiConfig, AppState};
 use cityhub_bus::{Bus, BusOptions, PluginHandle};
-use cityhub_cloudevents::{CloudEvent, http::write_batch};
-use cityhub_manifest::Manifest;
+use cityhub_cloudevents::{CloudEvent, TypePattern, http::write_batch};
+use cityhub_config::RouteEntry;
+use cityhub_manifest::{Manifest, PluginName};
 use cityhub_runtime::{Runtime, RuntimeConfig};
 use cityhub_store::Store;
 use cityhub_tests::plugins;
@@ -69,11 +70,21 @@ async fn run_http(bodies: &Arc<Vec<(Vec<CloudEvent>, Vec<u8>)>>, with_plugin: bo
             .expect("load");
         handles.push(PluginHandle {
             plugin,
-            batch_size: 100,
-            retry: Default::default(),
+            circuit: Default::default(),
         });
     }
-    let bus = Bus::start(store.clone(), handles, BusOptions::default());
+    let routes = if with_plugin {
+        vec![RouteEntry::new(
+            PluginName::new("traffic").expect("name"),
+            vec![TypePattern::new("city.traffic.reading").expect("pattern")],
+            PluginName::new("traffic").expect("name"),
+        )]
+    } else {
+        Vec::new()
+    };
+    let bus = Bus::start(store.clone(), handles, routes, BusOptions::default())
+        .await
+        .expect("bus");
     let app = cityhub_api::router(AppState {
         bus: bus.clone(),
         config: Arc::new(ApiConfig::default()),

@@ -18,6 +18,8 @@ pub struct ApiError {
     pub message: String,
     /// The attribute, header or parameter at fault, if one is.
     pub field: Option<String>,
+    /// Seconds to wait before sending again (`Retry-After`), for `429`/`503`.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -32,6 +34,7 @@ impl ApiError {
             code,
             message: message.into(),
             field: field.map(str::to_owned),
+            retry_after: None,
         }
     }
 
@@ -42,6 +45,7 @@ impl ApiError {
             code: "not_found",
             message: message.into(),
             field: None,
+            retry_after: None,
         }
     }
 
@@ -54,6 +58,7 @@ impl ApiError {
                 "request body is larger than the limit of {limit} bytes; send fewer events per request"
             ),
             field: None,
+            retry_after: None,
         }
     }
 
@@ -67,6 +72,50 @@ impl ApiError {
             message: "the server could not complete the request; nothing was accepted, retry later"
                 .into(),
             field: None,
+            retry_after: None,
+        }
+    }
+}
+
+impl From<cityhub_bus::Error> for ApiError {
+    fn from(e: cityhub_bus::Error) -> Self {
+        use cityhub_bus::Error as E;
+        let (status, code, field, retry_after) = match &e {
+            E::Store { .. } => return Self::internal(e),
+            E::RouteBehind { retry_after, .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "route_behind",
+                None,
+                Some(retry_after.as_secs().max(1)),
+            ),
+            E::LogBusy { retry_after, .. } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "log_busy",
+                None,
+                Some(retry_after.as_secs().max(1)),
+            ),
+            E::ShuttingDown => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "shutting_down",
+                None,
+                Some(5),
+            ),
+            E::NotAccepted { .. } => (
+                StatusCode::BAD_REQUEST,
+                "type_not_accepted",
+                Some("type".to_owned()),
+                None,
+            ),
+            E::UnknownRoute(_) | E::UnknownPlugin(_) => {
+                (StatusCode::NOT_FOUND, "not_found", None, None)
+            }
+        };
+        Self {
+            status,
+            code,
+            message: e.to_string(),
+            field,
+            retry_after,
         }
     }
 }
@@ -83,6 +132,7 @@ impl From<cityhub_cloudevents::Error> for ApiError {
             code: e.code(),
             field: e.field(),
             message: e.to_string(),
+            retry_after: None,
         }
     }
 }
@@ -91,6 +141,12 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body =
             json!({"error": {"code": self.code, "message": self.message, "field": self.field}});
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        response
     }
 }

@@ -2,6 +2,8 @@
 //!
 //! - `POST /v1/events`, `GET /v1/events`: [`routes::events`].
 //! - `GET /healthz`: [`routes::health`].
+//! - `/v1/routes`, `/v1/plugins`: [`routes::delivery`] (status, replay, resume).
+//! - `/v1/deadletters`: [`routes::deadletters`] (list, replay).
 //! - `GET /metrics`: [`routes::metrics`] (Prometheus).
 //!
 //! Every error is JSON, `{"error": {"code", "message", "field"}}`, with a
@@ -24,6 +26,8 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::events::router())
         .merge(routes::health::router())
         .merge(routes::metrics::router())
+        .merge(routes::delivery::router())
+        .merge(routes::deadletters::router())
         .fallback(|| async { ApiError::not_found("no such endpoint; see README.md for the API") })
         .with_state(state)
         .layer(tower_http::trace::TraceLayer::new_for_http())

@@ -1,109 +1,453 @@
-//! [`Bus`]: starts a consumer per plugin and wakes them when events arrive.
+//! [`Bus`]: runs a task per route, admits ingest, and is how the API and the
+//! configuration watcher steer delivery (replay, resume, reload).
 
-use std::sync::Arc;
-
-use cityhub_cloudevents::CloudEvent;
-use cityhub_runtime::Plugin;
-use cityhub_store::{Appended, Store};
-use tokio::{
-    sync::{Notify, watch},
-    task::JoinHandle,
+use std::{
+    collections::BTreeMap,
+    sync::{Arc, Mutex, Weak},
+    time::{Duration, SystemTime},
 };
 
-use crate::{Error, consumer::Consumer};
+use cityhub_cloudevents::{CloudEvent, Timestamp, TypePattern};
+use cityhub_config::RouteEntry;
+use cityhub_store::{Appended, Seq, Store};
+use tokio::{sync::watch, task::JoinHandle};
+use tracing::info;
 
-/// A plugin as the bus runs it.
-#[derive(Debug, Clone)]
-pub struct PluginHandle {
-    /// The loaded plugin.
-    pub plugin: Arc<Plugin>,
-    /// The most events per call.
-    pub batch_size: u32,
-    /// How a failed batch is retried.
-    pub retry: crate::RetryPolicy,
-}
+use crate::{
+    Error,
+    backpressure::Gate,
+    breaker,
+    core::Core,
+    route::{self, Route, RouteStats},
+    slot::{PluginHandle, Slot},
+};
 
-/// How the bus runs, besides its plugins.
+/// How the bus runs, besides its plugins and routes.
 #[derive(Debug, Clone, Default)]
 pub struct BusOptions {
-    /// Remove events recorded longer ago than this, once every consumer has
+    /// Remove events recorded longer ago than this, once every route has
     /// passed them; `None` keeps them for ever.
-    pub retention: Option<std::time::Duration>,
+    pub retention: Option<Duration>,
+    /// `[ingest] accepts`: the types senders may post; `None` accepts any.
+    pub accepts: Option<Vec<TypePattern>>,
+    /// `[ingest] max-pending`: the most events waiting for the log (0 means
+    /// the default, 100,000).
+    pub max_pending: u32,
+}
+
+/// A route as the API shows it.
+#[derive(Debug, Clone)]
+pub struct RouteInfo {
+    /// Its configuration.
+    pub entry: RouteEntry,
+    /// Its counters.
+    pub stats: Arc<RouteStats>,
+    /// Its committed position.
+    pub position: Seq,
+    /// Events in the log after its position (not all may be for it).
+    pub lag: u64,
+    /// Whether its plugin is suspended.
+    pub suspended: bool,
+}
+
+/// A plugin as the API shows it.
+#[derive(Debug, Clone)]
+pub struct PluginInfo {
+    /// The loaded plugin.
+    pub plugin: Arc<cityhub_runtime::Plugin>,
+    /// Its breaker's status.
+    pub status: breaker::Status,
+    /// The routes delivering to it.
+    pub routes: Vec<String>,
+}
+
+/// What [`Bus::apply`] changed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// Routes started that were not running.
+    pub started: Vec<String>,
+    /// Routes restarted with a new configuration or plugin.
+    pub restarted: Vec<String>,
+    /// Routes stopped.
+    pub stopped: Vec<String>,
+    /// Routes left running as they were.
+    pub unchanged: Vec<String>,
+}
+
+/// Where [`Bus::replay`] starts a route again.
+#[derive(Debug, Clone)]
+pub enum ReplayFrom {
+    /// From the first event recorded at or after this instant.
+    Since(Timestamp),
+    /// From the event after this seq.
+    After(Seq),
+}
+
+struct Running {
+    route: Arc<Route>,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
 }
 
 /// The running bus. Cheap to share behind an `Arc`.
-#[derive(Debug)]
 pub struct Bus {
-    store: Store,
-    appended: Arc<Notify>,
+    core: Arc<Core>,
+    gate: Gate,
+    accepts: Option<Vec<TypePattern>>,
     shutdown: watch::Sender<bool>,
-    tasks: std::sync::Mutex<Vec<JoinHandle<()>>>,
-    plugins: Vec<PluginHandle>,
+    plugins: Mutex<BTreeMap<String, Arc<Slot>>>,
+    routes: tokio::sync::Mutex<BTreeMap<String, Running>>,
+    /// A copy of the route list for lock-free-ish reads on the ingest path.
+    view: Mutex<Vec<(Arc<Route>, u64)>>,
+    tasks: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl std::fmt::Debug for Bus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bus").finish_non_exhaustive()
+    }
 }
 
 impl Bus {
-    /// Starts one consumer task per plugin on the current tokio runtime. Each
-    /// resumes from its committed position, so events accepted before a crash
-    /// are delivered after the restart.
-    pub fn start(store: Store, plugins: Vec<PluginHandle>, options: BusOptions) -> Arc<Self> {
-        let appended = Arc::new(Notify::new());
-        let (shutdown, shutdown_rx) = watch::channel(false);
-        let mut tasks: Vec<JoinHandle<()>> = plugins
-            .iter()
-            .map(|p| {
-                let consumer = Consumer::new(
-                    store.clone(),
-                    p.clone(),
-                    appended.clone(),
-                    shutdown_rx.clone(),
-                );
-                tokio::spawn(consumer.run())
-            })
-            .collect();
-        if let Some(keep) = options.retention {
-            let consumers = plugins
-                .iter()
-                .map(|p| Consumer::id_of(p.plugin.name()))
-                .collect();
-            let sweeper = crate::retention::run(store.clone(), consumers, keep, shutdown_rx);
-            tasks.push(tokio::spawn(sweeper));
-        }
-        Arc::new(Self {
-            store,
-            appended,
+    /// Starts a task per route on the current tokio runtime; each resumes
+    /// from its committed position, so events accepted before a crash are
+    /// delivered after the restart. Also starts the lag monitor and, with a
+    /// retention period, the retention task.
+    pub async fn start(
+        store: Store,
+        plugins: Vec<PluginHandle>,
+        routes: Vec<RouteEntry>,
+        options: BusOptions,
+    ) -> Result<Arc<Self>, Error> {
+        let last = store
+            .last_seq()
+            .await
+            .map_err(Error::store("reading the end of the log"))?;
+        let (shutdown, _) = watch::channel(false);
+        let max_pending = if options.max_pending == 0 {
+            100_000
+        } else {
+            options.max_pending
+        };
+        let bus = Arc::new(Self {
+            core: Arc::new(Core::new(store.clone(), last)),
+            gate: Gate::new(max_pending),
+            accepts: options.accepts,
             shutdown,
-            tasks: std::sync::Mutex::new(tasks),
-            plugins,
-        })
+            plugins: Mutex::new(BTreeMap::new()),
+            routes: tokio::sync::Mutex::new(BTreeMap::new()),
+            view: Mutex::new(Vec::new()),
+            tasks: Mutex::new(Vec::new()),
+        });
+        bus.apply(plugins, routes).await;
+        let mut tasks = vec![tokio::spawn(crate::monitor::run(
+            Arc::downgrade(&bus),
+            bus.shutdown.subscribe(),
+        ))];
+        if let Some(keep) = options.retention {
+            tasks.push(tokio::spawn(crate::retention::run(
+                Arc::downgrade(&bus),
+                keep,
+                bus.shutdown.subscribe(),
+            )));
+        }
+        if let Ok(mut t) = bus.tasks.lock() {
+            t.extend(tasks);
+        }
+        Ok(bus)
     }
 
-    /// Stores `events` in the log (one transaction, durable on return) and
-    /// wakes the consumers. Events already stored (same `source` and `id`) are
-    /// reported as duplicates and not stored again.
+    /// Admits and stores `events` in the log (one transaction, durable on
+    /// return) and wakes the routes. Events already stored (same `source`
+    /// and `id`) are reported as duplicates and not stored again.
+    ///
+    /// Refused, storing nothing, when a type is not accepted
+    /// ([`Error::NotAccepted`]), when a running route is more than its
+    /// `max-lag` behind ([`Error::RouteBehind`], HTTP 429) or when
+    /// `max-pending` events already wait for the log ([`Error::LogBusy`],
+    /// HTTP 503).
     pub async fn ingest(&self, events: &[CloudEvent]) -> Result<Vec<Appended>, Error> {
+        if *self.shutdown.borrow() {
+            return Err(Error::ShuttingDown);
+        }
+        if let Some(accepts) = &self.accepts
+            && let Some(e) = events
+                .iter()
+                .find(|e| !accepts.iter().any(|p| p.matches(&e.ty)))
+        {
+            return Err(Error::NotAccepted {
+                id: e.id.clone(),
+                ty: e.ty.to_string(),
+            });
+        }
+        self.check_lag()?;
+        let _permit = self.gate.admit(events.len())?;
         let appended = self
+            .core
             .store
             .append(events)
             .await
             .map_err(Error::store("storing ingested events"))?;
-        self.appended.notify_waiters();
+        self.core.appended(&appended);
         Ok(appended)
+    }
+
+    fn check_lag(&self) -> Result<(), Error> {
+        let last = self.core.last_seq();
+        let view = self.view.lock().map(|v| v.clone()).unwrap_or_default();
+        for (route, max_lag) in view {
+            if route.slot.breaker.is_suspended() {
+                continue;
+            }
+            let lag = (last - route.stats.position()).max(0) as u64;
+            if lag > max_lag {
+                return Err(Error::RouteBehind {
+                    route: route.entry.name.to_string(),
+                    lag,
+                    max_lag,
+                    retry_after: Duration::from_secs(1),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The store.
     pub fn store(&self) -> &Store {
-        &self.store
+        &self.core.store
     }
 
-    /// The plugins the bus runs.
-    pub fn plugins(&self) -> &[PluginHandle] {
-        &self.plugins
+    /// The newest seq the bus knows of.
+    pub fn last_seq(&self) -> Seq {
+        self.core.last_seq()
     }
 
-    /// Asks every consumer to stop after its current batch and waits for them.
+    /// Ingest's queue: events waiting for the log now, the most ever, and
+    /// the limit.
+    pub fn pending(&self) -> (u64, u64, u64) {
+        self.gate.depth()
+    }
+
+    /// Every route, by name.
+    pub fn routes(&self) -> Vec<RouteInfo> {
+        let last = self.core.last_seq();
+        let view = self.view.lock().map(|v| v.clone()).unwrap_or_default();
+        view.into_iter()
+            .map(|(r, _)| {
+                let position = r.stats.position();
+                RouteInfo {
+                    entry: r.entry.clone(),
+                    stats: r.stats.clone(),
+                    position,
+                    lag: (last - position).max(0) as u64,
+                    suspended: r.slot.breaker.is_suspended(),
+                }
+            })
+            .collect()
+    }
+
+    /// One route.
+    pub fn route(&self, name: &str) -> Result<RouteInfo, Error> {
+        self.routes()
+            .into_iter()
+            .find(|r| r.entry.name.as_str() == name)
+            .ok_or_else(|| Error::UnknownRoute(name.to_owned()))
+    }
+
+    /// Every plugin, by name.
+    pub fn plugins(&self) -> Vec<PluginInfo> {
+        let slots: Vec<Arc<Slot>> = self
+            .plugins
+            .lock()
+            .map(|p| p.values().cloned().collect())
+            .unwrap_or_default();
+        let routes = self.routes();
+        slots
+            .into_iter()
+            .map(|s| PluginInfo {
+                plugin: s.plugin.clone(),
+                status: s.breaker.status(),
+                routes: routes
+                    .iter()
+                    .filter(|r| r.entry.to.as_str() == s.name())
+                    .map(|r| r.entry.name.to_string())
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// Resumes a suspended plugin now. Returns whether it was suspended.
+    pub async fn resume(&self, plugin: &str) -> Result<bool, Error> {
+        let slot = self
+            .plugins
+            .lock()
+            .ok()
+            .and_then(|p| p.get(plugin).cloned())
+            .ok_or_else(|| Error::UnknownPlugin(plugin.to_owned()))?;
+        match slot.breaker.resume() {
+            Some(t) => {
+                self.core.announce(plugin, t).await;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Runs `route` again from `from`: stops it after its current call,
+    /// moves its position back, and starts it again. Returns the position it
+    /// restarts after and the end of the log now (the replay's goal).
+    pub async fn replay(&self, route: &str, from: ReplayFrom) -> Result<(Seq, Seq), Error> {
+        let mut routes = self.routes.lock().await;
+        let running = routes
+            .remove(route)
+            .ok_or_else(|| Error::UnknownRoute(route.to_owned()))?;
+        let entry = running.route.entry.clone();
+        let slot = running.route.slot.clone();
+        stop(running).await;
+        let store = &self.core.store;
+        let result = async {
+            let position = match &from {
+                ReplayFrom::After(seq) => (*seq).max(0),
+                ReplayFrom::Since(t) => store
+                    .position_before(t)
+                    .await
+                    .map_err(Error::store("finding where to replay from"))?,
+            };
+            store
+                .rewind(&route::consumer_id(route), position)
+                .await
+                .map_err(Error::store("moving the route back"))?;
+            Ok((position, self.core.last_seq()))
+        }
+        .await;
+        // Whatever happened, the route runs again.
+        slot.forget_state();
+        let running = self.spawn(entry, slot);
+        running.route.stats.position.store(
+            result.as_ref().map_or(0, |r| r.0),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        routes.insert(route.to_owned(), running);
+        self.refresh_view(&routes);
+        if let Ok((from, to)) = &result {
+            info!(route, from, to, "replaying a route");
+        }
+        result
+    }
+
+    /// Applies a new set of plugins and routes: starts new routes, restarts
+    /// changed ones (a changed entry, or a plugin that is not the same
+    /// loaded plugin), stops removed ones, and leaves the rest running.
+    pub async fn apply(&self, plugins: Vec<PluginHandle>, routes: Vec<RouteEntry>) -> Applied {
+        let mut running = self.routes.lock().await;
+        let mut changed_plugins = Vec::new();
+        {
+            let Ok(mut slots) = self.plugins.lock() else {
+                return Applied::default();
+            };
+            let mut next = BTreeMap::new();
+            for h in plugins {
+                let name = h.plugin.name().to_owned();
+                match slots.remove(&name) {
+                    Some(s) if Arc::ptr_eq(&s.plugin, &h.plugin) => {
+                        next.insert(name, s);
+                    }
+                    _ => {
+                        changed_plugins.push(name.clone());
+                        next.insert(name, Arc::new(Slot::new(&h)));
+                    }
+                }
+            }
+            *slots = next;
+        }
+        let slots = self.plugins.lock().map(|s| s.clone()).unwrap_or_default();
+        let mut applied = Applied::default();
+        let wanted: BTreeMap<String, RouteEntry> = routes
+            .into_iter()
+            .map(|r| (r.name.to_string(), r))
+            .collect();
+        let names: Vec<String> = running.keys().cloned().collect();
+        for name in names {
+            let keep = wanted.get(&name).is_some_and(|e| {
+                running.get(&name).is_some_and(|r| {
+                    r.route.entry == *e && !changed_plugins.contains(&e.to.to_string())
+                })
+            });
+            if keep {
+                applied.unchanged.push(name);
+            } else if let Some(r) = running.remove(&name) {
+                stop(r).await;
+                if wanted.contains_key(&name) {
+                    applied.restarted.push(name);
+                } else {
+                    applied.stopped.push(name);
+                }
+            }
+        }
+        for (name, entry) in wanted {
+            if running.contains_key(&name) {
+                continue;
+            }
+            let Some(slot) = slots.get(entry.to.as_str()).cloned() else {
+                tracing::error!(route = %name, plugin = %entry.to, "route names a plugin that is not loaded; not started");
+                continue;
+            };
+            if !applied.restarted.contains(&name) {
+                applied.started.push(name.clone());
+            }
+            let r = self.spawn(entry, slot);
+            running.insert(name, r);
+        }
+        self.refresh_view(&running);
+        applied
+    }
+
+    fn spawn(&self, entry: RouteEntry, slot: Arc<Slot>) -> Running {
+        let (stop, stop_rx) = watch::channel(*self.shutdown.borrow());
+        let route = Arc::new(Route {
+            consumer: route::consumer_id(entry.name.as_str()),
+            entry,
+            slot,
+            core: self.core.clone(),
+            stats: Arc::new(RouteStats::default()),
+            stop: stop_rx,
+        });
+        let task = tokio::spawn(route.clone().run());
+        Running { route, stop, task }
+    }
+
+    fn refresh_view(&self, running: &BTreeMap<String, Running>) {
+        if let Ok(mut v) = self.view.lock() {
+            *v = running
+                .values()
+                .map(|r| (r.route.clone(), r.route.entry.max_lag))
+                .collect();
+        }
+    }
+
+    /// The position keys of the running routes (retention keeps what any of
+    /// them has not passed).
+    pub(crate) fn consumers(&self) -> Vec<String> {
+        self.view
+            .lock()
+            .map(|v| v.iter().map(|(r, _)| r.consumer.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Announces a platform event (used by the monitor).
+    pub(crate) async fn emit(&self, ty: &str, subject: &str, data: serde_json::Value) {
+        self.core.emit(ty, subject, data).await;
+    }
+
+    /// Stops accepting events, asks every route to stop after its current
+    /// call, and waits for them and the background tasks.
     pub async fn shutdown(&self) {
-        let _ = self.shutdown.send(true);
-        self.appended.notify_waiters();
+        self.shutdown.send_replace(true);
+        let mut routes = self.routes.lock().await;
+        for (_, r) in std::mem::take(&mut *routes) {
+            stop(r).await;
+        }
+        self.refresh_view(&routes);
         let tasks = self
             .tasks
             .lock()
@@ -114,3 +458,17 @@ impl Bus {
         }
     }
 }
+
+async fn stop(r: Running) {
+    let _ = r.stop.send(true);
+    let _ = r.task.await;
+}
+
+/// Seconds since the Unix epoch of `t`, for the API.
+pub fn unix_seconds(t: SystemTime) -> f64 {
+    t.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// A weak handle, for background tasks that must not keep the bus alive.
+pub(crate) type WeakBus = Weak<Bus>;

@@ -1,6 +1,8 @@
 //! The crate's one error type.
 
-/// What can stop the bus.
+use std::time::Duration;
+
+/// What the bus can refuse or fail at.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The store failed; the message names the operation.
@@ -11,6 +13,54 @@ pub enum Error {
         /// The store's error.
         source: cityhub_store::Error,
     },
+    /// Ingest is refused because a route is too far behind (HTTP `429`).
+    #[error(
+        "route `{route}` is {lag} events behind (its limit is {max_lag}): send again after {}s, \
+         or raise its `max-lag`", retry_after.as_secs()
+    )]
+    RouteBehind {
+        /// The route furthest behind.
+        route: String,
+        /// How far.
+        lag: u64,
+        /// Its `max-lag`.
+        max_lag: u64,
+        /// When to try again.
+        retry_after: Duration,
+    },
+    /// Ingest is refused because too many events wait for the log (HTTP `503`).
+    #[error(
+        "{pending} events are already waiting to be stored (the limit is {max}): send again \
+         after {}s, or raise `[ingest] max-pending`", retry_after.as_secs()
+    )]
+    LogBusy {
+        /// Events waiting.
+        pending: u64,
+        /// `[ingest] max-pending`.
+        max: u64,
+        /// When to try again.
+        retry_after: Duration,
+    },
+    /// An event type not in `[ingest] accepts`.
+    #[error(
+        "event `{id}` has type `{ty}`, which this city does not accept: add a pattern matching \
+         it to `[ingest] accepts` in city.toml"
+    )]
+    NotAccepted {
+        /// The event's id.
+        id: String,
+        /// Its type.
+        ty: String,
+    },
+    /// No route of that name.
+    #[error("no route named `{0}`: `GET /v1/routes` lists them")]
+    UnknownRoute(String),
+    /// No plugin of that name.
+    #[error("no plugin named `{0}`: `GET /v1/plugins` lists them")]
+    UnknownPlugin(String),
+    /// The bus is shutting down.
+    #[error("the host is shutting down: send again to another node or after it restarts")]
+    ShuttingDown,
 }
 
 impl Error {

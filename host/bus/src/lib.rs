@@ -1,39 +1,54 @@
-//! The integration bus: from the event log to plugins and back.
+//! The integration bus: from the event log, along routes, to plugins and back.
 //!
 //! Every accepted event is in the log ([`cityhub_store`]) before the sender
-//! hears `202`. The [`Bus`] runs one [`consumer`] task per plugin, which reads
-//! the log after its committed position, picks the events the plugin
-//! subscribes to, calls the plugin in batches on a blocking thread, and
-//! commits the outputs, the plugin's state writes and its new position in one
-//! transaction. A crash therefore never loses a step nor applies half of one:
-//! on restart the consumer resumes from its last committed position, and
-//! outputs are idempotent on `(source, id)`.
+//! hears `202`. The [`Bus`] runs one task per route (`[routes.NAME]` in
+//! city.toml, [`cityhub_config::RouteEntry`]): it reads the log after the
+//! route's committed position, keeps the events whose type matches the
+//! route's patterns and that pass its filter, splits them into lanes by
+//! partition key, calls the plugin in batches on blocking threads, and
+//! commits the outputs, the plugin's state writes, the dead letters and the
+//! route's new position in one transaction. A crash therefore never loses a
+//! step nor applies half of one: on restart each route resumes from its last
+//! committed position, and appends are idempotent on `(source, id)`.
 //!
-//! Plugin outputs go back into the log, so other plugins can consume them
+//! Plugin outputs go back into the log, so other routes carry them on
 //! (chains and fan-out). A plugin never receives its own outputs.
 //!
-//! With a retention period set ([`BusOptions::retention`]), a background task
-//! removes events older than it that every consumer has passed.
+//! Failures: a failed batch is retried per the route's policy (exponential
+//! backoff with jitter); if it still fails, its events are tried one by one
+//! and those that fail become dead letters ([`cityhub_store::DeadLetter`]),
+//! replayable once the plugin is fixed. A plugin whose calls keep failing is
+//! suspended by its circuit breaker: its routes pause, the others run on,
+//! and it resumes after a cool-down or on command ([`Bus::resume`]).
+//! Suspension, resumption and lag are announced as platform events
+//! (`cityhub.plugin.suspended`, `cityhub.plugin.resumed`,
+//! `cityhub.route.lagging`, `cityhub.route.recovered`).
 //!
-//! A failed batch is retried per the plugin's [`RetryPolicy`] (exponential
-//! backoff with jitter); when the attempts run out it is logged and skipped.
+//! Backpressure: ingest is refused, storing nothing, when a running route is
+//! more than its `max-lag` behind (`429`) or when `max-pending` events wait
+//! for the log (`503`); see [`Bus::ingest`].
 //!
-//! Not built yet (issue 3): routes with filters, dead letters for batches
-//! given up, circuit breaking, backpressure on ingest, and replay.
+//! [`Bus::replay`] runs a route again from a time or position;
+//! [`Bus::apply`] swaps in a new configuration, restarting only the routes
+//! that changed. With a retention period, a background task removes old
+//! events every route has passed.
 
+mod backpressure;
+mod breaker;
 mod bus;
-mod consumer;
+mod core;
 mod encode;
 mod error;
+mod monitor;
+pub mod platform;
 mod retention;
 mod retry;
+mod route;
+mod slot;
 
-pub use bus::{Bus, BusOptions, PluginHandle};
+pub use breaker::Status as PluginStatus;
+pub use bus::{Applied, Bus, BusOptions, PluginInfo, ReplayFrom, RouteInfo, unix_seconds};
 pub use encode::encode_batch;
 pub use error::Error;
-pub use retry::RetryPolicy;
-
-/// The id under which a plugin's consumer keeps its position in the store.
-pub fn consumer_id(plugin: &str) -> String {
-    consumer::Consumer::id_of(plugin)
-}
+pub use route::{RouteStats, consumer_id};
+pub use slot::PluginHandle;

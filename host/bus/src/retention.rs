@@ -1,5 +1,5 @@
 //! The retention task: removes events older than the configured period in the
-//! background, in small chunks, once every consumer has passed them.
+//! background, in small chunks, once every running route has passed them.
 
 use std::time::Duration;
 
@@ -8,25 +8,26 @@ use cityhub_store::Store;
 use tokio::sync::watch;
 use tracing::{info, warn};
 
+use crate::bus::WeakBus;
+
 /// Events deleted per transaction: small enough that ingest, which waits for
 /// the store's write turn, is never held up for long.
 const CHUNK: u32 = 5_000;
 
 /// Runs until shutdown. Every `keep / 2` (between 1 s and 1 min) it deletes
-/// the events recorded more than `keep` ago whose seq every consumer in
-/// `consumers` has passed. Store errors are logged and tried again next round.
-pub(crate) async fn run(
-    store: Store,
-    consumers: Vec<String>,
-    keep: Duration,
-    mut shutdown: watch::Receiver<bool>,
-) {
+/// the events recorded more than `keep` ago whose seq every running route
+/// has passed. Store errors are logged and tried again next round.
+pub(crate) async fn run(bus: WeakBus, keep: Duration, mut shutdown: watch::Receiver<bool>) {
     let every = (keep / 2).clamp(Duration::from_secs(1), Duration::from_secs(60));
     loop {
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
             _ = shutdown.changed() => return,
         }
+        let Some(bus) = bus.upgrade() else { return };
+        let consumers = bus.consumers();
+        let store = bus.store().clone();
+        drop(bus);
         match sweep(&store, &consumers, keep).await {
             Ok(0) => {}
             Ok(n) => info!(

@@ -6,6 +6,8 @@
 //! - [`CloudEvent`]: one validated event, owned; read and written in the
 //!   CloudEvents JSON format with [`CloudEvent::from_json`] and
 //!   [`CloudEvent::write_json`].
+//! - [`filter`]: conditions on attributes and JSON `data` fields, as routes
+//!   select events.
 //! - [`http`]: the three HTTP modes (structured, binary, batch), parsed into events with
 //!   errors that name the event and the attribute at fault.
 //!
@@ -14,6 +16,7 @@
 mod attrs;
 mod error;
 mod event;
+pub mod filter;
 pub mod http;
 mod json;
 mod pattern;

@@ -70,6 +70,25 @@ impl TypePattern {
     }
 }
 
+impl TypePattern {
+    /// Whether some type matches both patterns (used to find which routes a
+    /// plugin's outputs can reach, and so cycles between plugins).
+    pub fn overlaps(&self, other: &TypePattern) -> bool {
+        let mut a = self.0.split('.');
+        let mut b = other.0.split('.');
+        loop {
+            match (a.next(), b.next()) {
+                (None, None) => return true,
+                (None, Some(_)) | (Some(_), None) => return false,
+                (Some(">"), Some(_)) | (Some(_), Some(">")) => return true,
+                (Some("*"), Some(_)) | (Some(_), Some("*")) => {}
+                (Some(x), Some(y)) if x == y => {}
+                _ => return false,
+            }
+        }
+    }
+}
+
 impl From<EventType> for TypePattern {
     fn from(t: EventType) -> Self {
         Self(Arc::from(t.as_str()))
@@ -142,6 +161,24 @@ mod tests {
         assert!(!p("city.>").is_subset_of(&p("city.traffic.>")));
         assert!(!p("city.traffic.>").is_subset_of(&p("city.traffic.*")));
         assert!(!p("city.*").is_subset_of(&p("city.traffic")));
+    }
+
+    #[test]
+    fn overlap_means_some_type_matches_both() {
+        let cases = [
+            ("city.traffic.*", "city.*.congestion", true),
+            ("city.>", "city.traffic.reading", true),
+            ("city.>", "city", false),
+            ("city.traffic.*", "city.traffic.gate.queue", false),
+            ("city.traffic.>", "city.*.gate.queue", true),
+            ("city.health.*", "city.traffic.*", false),
+            (">", "a", true),
+            ("a.b", "a.b", true),
+        ];
+        for (x, y, want) in cases {
+            assert_eq!(p(x).overlaps(&p(y)), want, "{x} & {y}");
+            assert_eq!(p(y).overlaps(&p(x)), want, "{y} & {x}");
+        }
     }
 
     #[test]

@@ -2,15 +2,18 @@
 
 use std::{
     net::SocketAddr,
-    ops::Range,
     path::{Path, PathBuf},
     time::Duration,
 };
 
-use cityhub_manifest::{ByteSize, Diagnostic, Diagnostics, Manifest, Millis, PluginName};
+use cityhub_manifest::{ByteSize, Diagnostic, Diagnostics, Manifest, PluginName};
 use toml::Spanned;
 
-use crate::raw::{RawCity, RawPlugin};
+use crate::{
+    checker::Checker,
+    raw::{RawCity, RawPlugin},
+    route::{Circuit, IngestConfig, RouteEntry},
+};
 
 /// The host's configuration.
 #[derive(Debug)]
@@ -30,8 +33,12 @@ pub struct CityConfig {
     pub cache_dir: PathBuf,
     /// The most plugin instances at once (default 1,000).
     pub max_instances: u32,
+    /// Ingest limits and accepted types (`[ingest]`).
+    pub ingest: IngestConfig,
     /// The plugins, by name.
     pub plugins: Vec<PluginEntry>,
+    /// The routes, by name.
+    pub routes: Vec<RouteEntry>,
 }
 
 /// HTTP server settings (`[server]`).
@@ -56,29 +63,8 @@ pub struct PluginEntry {
     pub manifest: Manifest,
     /// Its configuration, as JSON, checked against the manifest's schema.
     pub config: serde_json::Value,
-    /// The most events per call (default 100, 1 to 10,000).
-    pub batch_size: u32,
-    /// How a failed batch is retried (`retry = { attempts, backoff }`).
-    pub retry: Retry,
-}
-
-/// How a failed batch is retried before it is given up (`[plugins.NAME] retry`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Retry {
-    /// Calls in all, the first included (default 3, 1 to 100); 1 never retries.
-    pub attempts: u32,
-    /// The wait before the first retry (default 200ms); it doubles after each
-    /// attempt, up to 10 s, with random jitter of ±50%.
-    pub backoff: Duration,
-}
-
-impl Default for Retry {
-    fn default() -> Self {
-        Self {
-            attempts: 3,
-            backoff: Duration::from_millis(200),
-        }
-    }
+    /// When it is suspended for failing (`circuit = { failures, cool-down }`).
+    pub circuit: Circuit,
 }
 
 impl CityConfig {
@@ -96,10 +82,24 @@ impl CityConfig {
         Self::parse(file, &text)
     }
 
+    /// The plugins no route delivers to: they never receive an event. The
+    /// host warns about each at start-up; it is not an error.
+    pub fn unrouted_plugins(&self) -> Vec<&PluginName> {
+        self.plugins
+            .iter()
+            .filter(|p| !self.routes.iter().any(|r| r.to == p.name))
+            .map(|p| &p.name)
+            .collect()
+    }
+
     /// Parses `text`; `file` names it in errors and anchors relative paths.
     pub fn parse(file: &Path, text: &str) -> Result<Self, Diagnostics> {
         let raw: RawCity = toml::from_str(text).map_err(|e| {
-            let msg = e.message().trim().to_owned();
+            // serde calls a TOML table a "map".
+            let msg = e
+                .message()
+                .trim()
+                .replace("expected a map", "expected a table");
             let msg = if msg.starts_with("unknown field") {
                 format!("{msg}; check the spelling")
             } else {
@@ -172,6 +172,7 @@ impl CityConfig {
                     .ok_or_else(|| format!("`max-instances` must be between 1 and 100000: got {n}"))
             }),
         };
+        let (ingest, accepts_known) = c.ingest(&raw.ingest);
         let plugins: Vec<PluginEntry> = raw
             .plugins
             .iter()
@@ -180,6 +181,7 @@ impl CityConfig {
         if raw.plugins.is_empty() {
             c.errors.push(Diagnostic::file(file, "no plugins configured: add a `[plugins.NAME]` table with `path = \"plugins/NAME\"`"));
         }
+        let routes = c.routes(&raw, &ingest, accepts_known, &plugins);
         match (listen, max_body, store_url, retention, max_instances) {
             (
                 Some(listen),
@@ -194,7 +196,9 @@ impl CityConfig {
                 retention,
                 cache_dir,
                 max_instances,
+                ingest,
                 plugins,
+                routes,
             }),
             _ => Err(c.errors),
         }
@@ -233,26 +237,7 @@ fn resolve_sqlite(base: &Path, url: &str) -> String {
     }
 }
 
-struct Checker<'a> {
-    file: &'a Path,
-    text: &'a str,
-    errors: Diagnostics,
-}
-
 impl Checker<'_> {
-    fn error(&mut self, span: Range<usize>, msg: impl Into<String>) {
-        self.errors
-            .push(Diagnostic::at(self.file, self.text, span, msg));
-    }
-
-    fn check<T, U>(
-        &mut self,
-        v: &Spanned<T>,
-        f: impl FnOnce(&T) -> Result<U, String>,
-    ) -> Option<U> {
-        f(v.get_ref()).map_err(|m| self.error(v.span(), m)).ok()
-    }
-
     fn plugin(
         &mut self,
         base: &Path,
@@ -260,6 +245,7 @@ impl Checker<'_> {
         raw: &RawPlugin,
     ) -> Option<PluginEntry> {
         let plugin_name = self.check(name, |s| PluginName::new(s));
+        let circuit = self.circuit(raw.circuit.as_ref());
         let dir = base.join(raw.path.get_ref());
         let manifest_path = dir.join("plugin.toml");
         if !manifest_path.is_file() {
@@ -311,49 +297,13 @@ impl Checker<'_> {
                 format!("`config` of plugin `{plugin_name}` does not match its schema: {e}"),
             );
         }
-        let batch_size = match &raw.batch_size {
-            None => 100,
-            Some(v) => self
-                .check(v, |n| {
-                    u32::try_from(*n)
-                        .ok()
-                        .filter(|n| (1..=10_000).contains(n))
-                        .ok_or_else(|| format!("`batch-size` must be between 1 and 10000: got {n}"))
-                })
-                .unwrap_or(100),
-        };
-        let mut retry = Retry::default();
-        if let Some(r) = &raw.retry {
-            if let Some(v) = &r.attempts {
-                retry.attempts = self
-                    .check(v, |n| {
-                        u32::try_from(*n)
-                            .ok()
-                            .filter(|n| (1..=100).contains(n))
-                            .ok_or_else(|| {
-                                format!("`retry.attempts` must be between 1 and 100: got {n}")
-                            })
-                    })
-                    .unwrap_or(retry.attempts);
-            }
-            if let Some(v) = &r.backoff {
-                retry.backoff = self
-                    .check(v, |s| {
-                        Millis::parse(s)
-                            .map(Millis::duration)
-                            .map_err(|e| format!("`retry.backoff`: {e}"))
-                    })
-                    .unwrap_or(retry.backoff);
-            }
-        }
         Some(PluginEntry {
             name: plugin_name,
             dir,
             component,
             manifest,
             config,
-            batch_size,
-            retry,
+            circuit,
         })
     }
 }

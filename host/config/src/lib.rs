@@ -1,9 +1,10 @@
 //! `city.toml`: the host's configuration, parsed into types that cannot be invalid.
 //!
 //! [`CityConfig::load`] reads the file, checks every value, loads every
-//! plugin's manifest, and reports every problem at once ([`Diagnostics`], each
-//! with file, line, column and a caret), so an integrator fixes a whole file
-//! in one pass. `cityhub serve` refuses to start on any of them.
+//! plugin's manifest, checks the routes against those manifests, and reports
+//! every problem at once ([`Diagnostics`], each with file, line, column and a
+//! caret), so an integrator fixes a whole file in one pass. `cityhub serve`
+//! refuses to start on any of them.
 //!
 //! ```toml
 //! [server]
@@ -12,15 +13,47 @@
 //! [store]
 //! url = "sqlite://.cityhub/city.db"
 //!
+//! [ingest]
+//! accepts = ["city.traffic.reading"]       # optional: absent accepts any type
+//!
 //! [plugins.traffic]
 //! path = "plugins/traffic"                 # the folder holding plugin.toml
 //! config = { speed_threshold_kmh = 20 }
+//! circuit = { failures = 5, cool-down = "30s" }
+//!
+//! [routes.readings]                        # events reach plugins only through routes
+//! from = "city.traffic.reading"            # or a list; NATS-style `*` and `>`
+//! to = "traffic"
+//! filter = { "data.speed_kmh" = { lt = 200 }, subject = { prefix = "QL" } }
+//! partition-key = "data.segment"
 //! ```
 //!
 //! Relative paths are resolved against the folder that holds `city.toml`.
+//!
+//! Besides each value, the routes are checked as a whole ([`RouteEntry`] has
+//! every option): each goes `to` a configured plugin that subscribes to all of
+//! its `from`; something publishes each `from` pattern (`[ingest] accepts`, a
+//! plugin's `publishes`, or [`PLATFORM_EVENTS`]); and no chain of routes
+//! carries a plugin's outputs back to it. A plugin no route reaches is not an
+//! error: [`CityConfig::unrouted_plugins`] lists them for a warning.
 
+mod checker;
 mod city;
+mod filter;
 mod raw;
+mod route;
+mod routes;
+mod topology;
 
-pub use city::{CityConfig, PluginEntry, Retry, ServerConfig};
+pub use city::{CityConfig, PluginEntry, ServerConfig};
+pub use route::{Circuit, IngestConfig, Retry, RouteEntry};
+
+/// The event types the platform itself publishes (source `/cityhub`); routes
+/// may take them `from` like any other.
+pub const PLATFORM_EVENTS: [&str; 4] = [
+    "cityhub.plugin.suspended",
+    "cityhub.plugin.resumed",
+    "cityhub.route.lagging",
+    "cityhub.route.recovered",
+];
 pub use cityhub_manifest::{Diagnostic, Diagnostics};

@@ -6,10 +6,11 @@ use serde_json::Value;
 
 /// A compiled JSON Schema (draft 2020-12 unless `$schema` says otherwise).
 /// The host validates a plugin's configuration with it before calling `init`.
+#[derive(Clone)]
 pub struct ConfigSchema {
     schema: Value,
     /// `None` for [`ConfigSchema::empty`], which needs no compiling.
-    validator: Option<jsonschema::Validator>,
+    validator: Option<std::sync::Arc<jsonschema::Validator>>,
 }
 
 impl ConfigSchema {
@@ -19,7 +20,7 @@ impl ConfigSchema {
             .map_err(|e| format!("`config-schema` is not a valid JSON Schema: {e}"))?;
         Ok(Self {
             schema,
-            validator: Some(validator),
+            validator: Some(std::sync::Arc::new(validator)),
         })
     }
 

@@ -11,7 +11,7 @@ use crate::{
 };
 
 /// A plugin's manifest, checked: every field is valid by construction.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Manifest {
     /// The plugin's name.
     pub name: PluginName,

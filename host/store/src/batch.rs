@@ -2,7 +2,9 @@
 
 use cityhub_cloudevents::CloudEvent;
 
-use crate::{Appended, Error, Seq, Store, row::now_micros, sql::Sql, store::with_pool};
+use crate::{
+    Appended, Error, NewDeadLetter, Seq, Store, row::now_micros, sql::Sql, store::with_pool,
+};
 
 /// The outcome of delivering one batch to a plugin, for [`Store::commit_batch`].
 #[derive(Debug, Clone, Copy)]
@@ -19,12 +21,18 @@ pub struct BatchCommit<'a> {
     pub plugin: &'a str,
     /// State writes in order: `Some` sets the key, `None` deletes it.
     pub state: &'a [(String, Option<Vec<u8>>)],
+    /// Events of the batch that failed for good (or replayed letters that
+    /// failed again).
+    pub dead_letters: &'a [NewDeadLetter<'a>],
+    /// Dead letters replayed successfully in this batch.
+    pub replayed: &'a [i64],
 }
 
 impl Store {
     /// In one transaction: moves `c.consumer` to `c.position`, appends
     /// `c.outputs` with origin `c.origin` (idempotent on (`source`, `id`) as in
-    /// [`Store::append`]) and applies `c.state` to `c.plugin`'s state. Either
+    /// [`Store::append`]), applies `c.state` to `c.plugin`'s state and records
+    /// `c.dead_letters` and `c.replayed`. Either
     /// all of it happens or none: a position behind the committed one is
     /// [`Error::PositionBackwards`] and nothing is applied. Returns what
     /// happened to each output.
@@ -37,6 +45,9 @@ impl Store {
             let appended =
                 Sql::insert_events(&mut tx, c.outputs, Some(c.origin), now_micros(), OP).await?;
             Sql::write_state(&mut tx, c.plugin, c.state, OP).await?;
+            if !c.dead_letters.is_empty() || !c.replayed.is_empty() {
+                crate::dead_letters::write(&mut tx, c.dead_letters, c.replayed, OP).await?;
+            }
             tx.commit().await.map_err(Error::db(OP))?;
             Ok(appended)
         })

@@ -86,6 +86,14 @@ pub enum Error {
         /// The position refused.
         position: Seq,
     },
+    /// A stored dead letter no longer parses.
+    #[error("dead letter {id} is corrupt: {why}; delete it or restore the store from a backup")]
+    CorruptDeadLetter {
+        /// Its id (0 when unknown).
+        id: i64,
+        /// What is wrong.
+        why: String,
+    },
     /// A stored row no longer reads back as a valid event.
     #[error("stored event {seq} is corrupt: {why}; restore the database from a backup")]
     Corrupt {

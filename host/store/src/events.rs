@@ -154,6 +154,28 @@ impl Store {
     pub async fn last_seq(&self) -> Result<Seq, Error> {
         with_pool!(self, pool => Sql::last_seq(pool).await)
     }
+
+    /// The position just before the first event recorded at or after `t`
+    /// (so a consumer moved there reads from that event on), or the last seq
+    /// when none was.
+    pub async fn position_before(&self, t: &Timestamp) -> Result<Seq, Error> {
+        const OP: &str = "position_before";
+        let at = micros_ceil(t);
+        with_pool!(self, pool => {
+            let row = sqlx::query(
+                "SELECT MIN(seq) FROM events WHERE recorded_at >= $1",
+            )
+            .bind(at)
+            .fetch_one(pool)
+            .await
+            .map_err(Error::db(OP))?;
+            let first: Option<Seq> = sqlx::Row::try_get(&row, 0).map_err(Error::db(OP))?;
+            match first {
+                Some(seq) => Ok(seq - 1),
+                None => Sql::last_seq(pool).await,
+            }
+        })
+    }
 }
 
 /// The SQL pre-filter for a pattern: the tokens before its first wildcard,

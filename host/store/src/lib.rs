@@ -14,12 +14,13 @@
 //!
 //! The log is append-only and ordered by [`Seq`], which strictly increases
 //! (with gaps) and starts at 1. Appends are idempotent on (`source`, `id`).
-//! Consumers (plugins) read the log in order, then [`Store::commit_batch`] their
-//! output events, state changes and new position in one transaction, so a
-//! crash never leaves a batch half-applied.
+//! Consumers (routes) read the log in order, then [`Store::commit_batch`] their
+//! output events, state changes, dead letters and new position in one
+//! transaction, so a crash never leaves a batch half-applied.
 
 mod batch;
 mod db;
+mod dead_letters;
 mod error;
 mod events;
 mod open;
@@ -31,6 +32,7 @@ mod state;
 mod store;
 
 pub use batch::BatchCommit;
+pub use dead_letters::{DeadLetter, DeadLetterQuery, DeadLetterStatus, NewDeadLetter};
 pub use error::Error;
 pub use events::{Appended, EventQuery, StoredEvent};
 pub use store::{Backend, Store};

@@ -22,4 +22,31 @@ impl Store {
             tx.commit().await.map_err(Error::db(OP))
         })
     }
+
+    /// Moves `consumer` to `position`, backwards too: replaying a route from
+    /// an earlier point. The consumer must not be running (the bus stops a
+    /// route before rewinding it), or its next commit would move it forward
+    /// again.
+    pub async fn rewind(&self, consumer: &str, position: Seq) -> Result<(), Error> {
+        const OP: &str = "rewind";
+        if position < 0 {
+            return Err(Error::NegativePosition {
+                consumer: consumer.to_owned(),
+                position,
+            });
+        }
+        let _turn = self.writer().await;
+        with_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO positions (consumer, position) VALUES ($1, $2) \
+                 ON CONFLICT (consumer) DO UPDATE SET position = excluded.position",
+            )
+            .bind(consumer)
+            .bind(position)
+            .execute(pool)
+            .await
+            .map_err(Error::db(OP))
+            .map(|_| ())
+        })
+    }
 }

@@ -44,11 +44,7 @@ async fn ingest(
         .await
         .map_err(|_| ApiError::too_large(limit))?;
     let events = parse_request(&headers, bytes, &state.config.events)?;
-    let appended = state
-        .bus
-        .ingest(&events)
-        .await
-        .map_err(ApiError::internal)?;
+    let appended = state.bus.ingest(&events).await.map_err(ApiError::from)?;
     let mut accepted = Vec::new();
     let mut duplicates = Vec::new();
     for (event, a) in events.iter().zip(&appended) {

@@ -1,6 +1,6 @@
 //! `GET /metrics`: Prometheus metrics, per plugin and for the log.
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::{
     Router, extract::State, http::header::CONTENT_TYPE, response::IntoResponse, routing::get,
@@ -13,9 +13,9 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/metrics", get(metrics))
 }
 
-/// Counters come from each plugin's `PluginStats` (since the host started);
-/// the log position and each consumer's lag (events in the log it has not
-/// passed yet) are read from the store at scrape time.
+/// Counters come from each route's `RouteStats` and each plugin's
+/// `PluginStats` (since the host started); the log position and dead-letter
+/// counts are read from the store at scrape time.
 async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     let store = state.bus.store();
     let last = store.last_seq().await.map_err(ApiError::internal)?;
@@ -27,25 +27,58 @@ async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, Api
     );
     e.sample("cityhub_log_last_seq", &[], last as f64);
 
-    let plugins = state.bus.plugins();
-    let mut lags = Vec::with_capacity(plugins.len());
-    for p in plugins {
-        let position = store
-            .position(&cityhub_bus::consumer_id(p.plugin.name()))
-            .await
-            .map_err(ApiError::internal)?;
-        lags.push((p.plugin.name(), (last - position).max(0)));
+    routes(&mut e, &state.bus.routes());
+    let (pending, high, max) = state.bus.pending();
+    for (name, help, v) in [
+        (
+            "cityhub_ingest_pending_events",
+            "Events waiting to be stored in the log.",
+            pending,
+        ),
+        (
+            "cityhub_ingest_pending_high_water",
+            "The most events ever waiting to be stored at once.",
+            high,
+        ),
+        (
+            "cityhub_ingest_pending_max",
+            "`[ingest] max-pending`: more waiting get 503.",
+            max,
+        ),
+    ] {
+        e.family(name, "gauge", help);
+        e.sample(name, &[], v as f64);
     }
+    let letters = store
+        .dead_letter_counts()
+        .await
+        .map_err(ApiError::internal)?;
     e.family(
-        "cityhub_consumer_lag_events",
+        "cityhub_dead_letters",
         "gauge",
-        "Log entries a plugin's consumer has not yet passed.",
+        "Dead letters in the store, by route and status (dead, replaying, replayed).",
     );
-    for (name, lag) in &lags {
+    for (route, status, n) in &letters {
         e.sample(
-            "cityhub_consumer_lag_events",
-            &[("plugin", name)],
-            *lag as f64,
+            "cityhub_dead_letters",
+            &[("route", route), ("status", status.as_str())],
+            *n as f64,
+        );
+    }
+
+    let infos = state.bus.plugins();
+    let plugins: Vec<&cityhub_bus::PluginInfo> = infos.iter().collect();
+    e.family(
+        "cityhub_plugin_suspended",
+        "gauge",
+        "1 while the plugin's circuit breaker holds it suspended.",
+    );
+    for p in &plugins {
+        let v = matches!(p.status, cityhub_bus::PluginStatus::Suspended { .. });
+        e.sample(
+            "cityhub_plugin_suspended",
+            &[("plugin", p.plugin.name())],
+            f64::from(u8::from(v)),
         );
     }
 
@@ -54,7 +87,7 @@ async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, Api
                    help: &str,
                    get: &dyn Fn(&cityhub_runtime::PluginStats) -> u64| {
         e.family(name, "counter", help);
-        for p in plugins {
+        for p in &plugins {
             e.sample(
                 name,
                 &[("plugin", p.plugin.name())],
@@ -104,7 +137,7 @@ async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, Api
         "counter",
         "Failed batches by kind (deadline, memory_limit, trap, ...).",
     );
-    for p in plugins {
+    for p in &plugins {
         for (kind, n) in p.plugin.stats().failures_by_kind() {
             e.sample(
                 "cityhub_plugin_failures_total",
@@ -119,35 +152,160 @@ async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, Api
         "histogram",
         "Time of one plugin call (one batch), instance start included.",
     );
-    for p in plugins {
-        let h = &p.plugin.stats().call_seconds;
-        let buckets = h.cumulative();
-        for (bound, count) in &buckets {
-            let le = if bound.is_infinite() {
-                "+Inf".to_owned()
-            } else {
-                bound.to_string()
-            };
-            e.sample(
-                "cityhub_plugin_call_seconds_bucket",
-                &[("plugin", p.plugin.name()), ("le", &le)],
-                *count as f64,
-            );
-        }
-        e.sample(
-            "cityhub_plugin_call_seconds_sum",
+    for p in &plugins {
+        histogram(
+            &mut e,
+            "cityhub_plugin_call_seconds",
+            &p.plugin.stats().call_seconds,
             &[("plugin", p.plugin.name())],
-            h.sum_seconds(),
-        );
-        let count = buckets.last().map_or(0, |b| b.1);
-        e.sample(
-            "cityhub_plugin_call_seconds_count",
-            &[("plugin", p.plugin.name())],
-            count as f64,
         );
     }
     Ok((
         [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         e.finish(),
     ))
+}
+
+/// Per-route families: position, lag, counters and delivery latency.
+fn routes(e: &mut Exposition, routes: &[cityhub_bus::RouteInfo]) {
+    let gauge = |e: &mut Exposition,
+                 name: &str,
+                 help: &str,
+                 get: &dyn Fn(&cityhub_bus::RouteInfo) -> f64| {
+        e.family(name, "gauge", help);
+        for r in routes {
+            e.sample(
+                name,
+                &[
+                    ("route", r.entry.name.as_str()),
+                    ("plugin", r.entry.to.as_str()),
+                ],
+                get(r),
+            );
+        }
+    };
+    gauge(
+        e,
+        "cityhub_route_position",
+        "The route's committed position in the log.",
+        &|r| r.position as f64,
+    );
+    gauge(
+        e,
+        "cityhub_route_lag_events",
+        "Log entries the route has not passed yet (its queue depth).",
+        &|r| r.lag as f64,
+    );
+    gauge(
+        e,
+        "cityhub_route_max_lag_events",
+        "The route's `max-lag`: beyond it ingest gets 429.",
+        &|r| r.entry.max_lag as f64,
+    );
+    let counter = |e: &mut Exposition,
+                   name: &str,
+                   help: &str,
+                   get: &dyn Fn(&cityhub_bus::RouteStats) -> &AtomicU64| {
+        e.family(name, "counter", help);
+        for r in routes {
+            e.sample(
+                name,
+                &[
+                    ("route", r.entry.name.as_str()),
+                    ("plugin", r.entry.to.as_str()),
+                ],
+                get(&r.stats).load(Ordering::Relaxed) as f64,
+            );
+        }
+    };
+    counter(
+        e,
+        "cityhub_route_events_in_total",
+        "Events handed to the plugin (each attempt counts).",
+        &|s| &s.events_in,
+    );
+    counter(
+        e,
+        "cityhub_route_events_out_total",
+        "Output events committed.",
+        &|s| &s.events_out,
+    );
+    counter(
+        e,
+        "cityhub_route_batches_failed_total",
+        "Plugin calls that failed, retries included.",
+        &|s| &s.batches_failed,
+    );
+    counter(
+        e,
+        "cityhub_route_retries_total",
+        "Failed calls tried again.",
+        &|s| &s.retries,
+    );
+    counter(
+        e,
+        "cityhub_route_dead_letters_total",
+        "Events given up and kept as dead letters.",
+        &|s| &s.dead_lettered,
+    );
+    counter(
+        e,
+        "cityhub_route_dropped_total",
+        "Events given up and dropped (`dead-letter = false`).",
+        &|s| &s.dropped,
+    );
+    counter(
+        e,
+        "cityhub_route_replayed_total",
+        "Dead letters replayed successfully.",
+        &|s| &s.replayed,
+    );
+    counter(
+        e,
+        "cityhub_route_skipped_total",
+        "Events read but not for this route (type, filter, own output).",
+        &|s| &s.skipped,
+    );
+    e.family(
+        "cityhub_route_delivery_seconds",
+        "histogram",
+        "From an event's arrival in the log to the commit of its plugin's outputs.",
+    );
+    for r in routes {
+        histogram(
+            e,
+            "cityhub_route_delivery_seconds",
+            &r.stats.latency,
+            &[
+                ("route", r.entry.name.as_str()),
+                ("plugin", r.entry.to.as_str()),
+            ],
+        );
+    }
+}
+
+/// One histogram's samples (cumulative buckets, sum, count) with `base` labels.
+fn histogram(
+    e: &mut Exposition,
+    name: &str,
+    h: &cityhub_runtime::Histogram,
+    base: &[(&str, &str)],
+) {
+    let buckets = h.cumulative();
+    for (bound, count) in &buckets {
+        let le = if bound.is_infinite() {
+            "+Inf".to_owned()
+        } else {
+            bound.to_string()
+        };
+        let mut l = base.to_vec();
+        l.push(("le", &le));
+        e.sample(&format!("{name}_bucket"), &l, *count as f64);
+    }
+    e.sample(&format!("{name}_sum"), base, h.sum_seconds());
+    e.sample(
+        &format!("{name}_count"),
+        base,
+        buckets.last().map_or(0, |b| b.1) as f64,
+    );
 }

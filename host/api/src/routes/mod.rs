@@ -1,5 +1,7 @@
 //! One router per resource.
 
+pub mod deadletters;
+pub mod delivery;
 pub mod events;
 pub mod health;
 pub mod metrics;

@@ -8,11 +8,12 @@ use cityhub_config::CityConfig;
 pub fn run(config: &Path) -> anyhow::Result<ExitCode> {
     match CityConfig::load(config) {
         Ok(c) => {
+            let n = |k: usize, what: &str| format!("{k} {what}{}", if k == 1 { "" } else { "s" });
             println!(
-                "{}: ok ({} plugin{})",
+                "{}: ok ({}, {})",
                 config.display(),
-                c.plugins.len(),
-                if c.plugins.len() == 1 { "" } else { "s" }
+                n(c.plugins.len(), "plugin"),
+                n(c.routes.len(), "route")
             );
             for p in &c.plugins {
                 let m = &p.manifest;
@@ -23,6 +24,25 @@ pub fn run(config: &Path) -> anyhow::Result<ExitCode> {
                     m.vendor,
                     pats(&m.subscribes),
                     pats(&m.publishes)
+                );
+            }
+            for r in &c.routes {
+                println!(
+                    "  route {}: {:?} -> {} (batch {}, concurrency {}{})",
+                    r.name,
+                    pats(&r.from),
+                    r.to,
+                    r.batch_size,
+                    r.concurrency,
+                    r.partition_key
+                        .as_ref()
+                        .map(|k| format!(", ordered by {k}"))
+                        .unwrap_or_default()
+                );
+            }
+            for p in c.unrouted_plugins() {
+                eprintln!(
+                    "warning: no route delivers to plugin `{p}`, so it never runs: add a `[routes.NAME]` with `to = \"{p}\"`"
                 );
             }
             Ok(ExitCode::SUCCESS)

@@ -4,13 +4,15 @@ use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
 
 use anyhow::Context;
 use cityhub_api::{ApiConfig, AppState};
-use cityhub_bus::{Bus, BusOptions, PluginHandle, RetryPolicy};
+use cityhub_bus::{Bus, BusOptions};
 use cityhub_config::CityConfig;
 use cityhub_runtime::{Runtime, RuntimeConfig};
 use cityhub_store::Store;
-use tracing::info;
+use tracing::{info, warn};
 
 use super::plugin::build;
+
+mod reload;
 
 /// Arguments of `serve`.
 #[derive(Debug, clap::Args)]
@@ -54,43 +56,32 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 async fn serve(config: CityConfig, args: Args) -> anyhow::Result<()> {
-    let url = args.database_url.unwrap_or(config.store_url);
+    let url = args
+        .database_url
+        .clone()
+        .unwrap_or(config.store_url.clone());
     let store = Store::open(&url).await?;
-    let runtime = Runtime::new(RuntimeConfig {
+    let runtime = Arc::new(Runtime::new(RuntimeConfig {
         cache_dir: Some(config.cache_dir.clone()),
         max_instances: config.max_instances,
         ..RuntimeConfig::default()
-    })?;
-    let mut handles = Vec::new();
-    for p in config.plugins {
-        if !p.component.is_file() {
-            anyhow::bail!(
-                "plugin `{}`: component `{}` not found; build it with `cityhub plugin build {}` (or run `serve --build`)",
-                p.name,
-                p.component.display(),
-                p.dir.display()
-            );
-        }
-        let started = std::time::Instant::now();
-        let plugin = runtime.load(p.manifest, &p.component, p.config)?;
-        info!(plugin = plugin.name(), version = %plugin.manifest().version, digest = %plugin.digest(), ms = started.elapsed().as_millis() as u64, "plugin loaded");
-        let retry = RetryPolicy {
-            attempts: p.retry.attempts,
-            backoff: p.retry.backoff,
-        };
-        handles.push(PluginHandle {
-            plugin,
-            batch_size: p.batch_size,
-            retry,
-        });
+    })?);
+    let mut loaded = reload::Loaded::default();
+    let handles = loaded.load(&runtime, &config)?;
+    for p in config.unrouted_plugins() {
+        warn!(plugin = %p, "no route delivers to this plugin, so it never runs: add a `[routes.NAME]` with `to = \"{p}\"`");
     }
     let bus = Bus::start(
         store,
         handles,
+        config.routes.clone(),
         BusOptions {
             retention: config.retention,
+            accepts: config.ingest.accepts.clone(),
+            max_pending: config.ingest.max_pending,
         },
-    );
+    )
+    .await?;
     let api = ApiConfig {
         max_body: config.server.max_body.bytes() as usize,
         ..ApiConfig::default()
@@ -105,12 +96,14 @@ async fn serve(config: CityConfig, args: Args) -> anyhow::Result<()> {
         .with_context(|| {
             format!("cannot listen on {listen}; is another server using it? pass `--listen ADDR`")
         })?;
+    let watcher = reload::watch(args.config.clone(), config, runtime, loaded, bus.clone())?;
     info!(address = %listener.local_addr()?, "cityhub is serving; POST CloudEvents to /v1/events");
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("serving HTTP")?;
     info!("shutting down: letting plugins finish their current batches");
+    drop(watcher);
     bus.shutdown().await;
     Ok(())
 }

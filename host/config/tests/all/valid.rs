@@ -1,23 +1,48 @@
-//! A valid city.toml and what it parses to.
+//! Valid city.toml files and what they parse to.
 
-use std::path::Path;
+use std::{path::Path, time::Duration};
 
-use cityhub_config::CityConfig;
+use cityhub_cloudevents::{
+    TypePattern,
+    filter::{Condition, Field, Filter, Test},
+};
+use cityhub_config::{Circuit, CityConfig, IngestConfig, Retry, RouteEntry};
+use cityhub_manifest::PluginName;
+use serde_json::json;
+
+fn parse(text: &str) -> CityConfig {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui");
+    CityConfig::parse(&root.join("city.toml"), text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn name(s: &str) -> PluginName {
+    PluginName::new(s).unwrap()
+}
+
+fn pattern(s: &str) -> TypePattern {
+    TypePattern::new(s).unwrap()
+}
+
+fn cond(field: &str, test: Test) -> Condition {
+    Condition {
+        field: Field::parse(field).unwrap(),
+        test,
+    }
+}
 
 #[test]
 fn parses_plugins_paths_and_defaults() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui");
-    let text = r#"
+    let c = parse(
+        r#"
 [server]
 listen = "0.0.0.0:9090"
 
 [plugins.counter]
 path = "fixture/counter"
 config = { threshold = 2.5 }
-batch-size = 50
-retry = { attempts = 5, backoff = "50ms" }
-"#;
-    let c = CityConfig::parse(&root.join("city.toml"), text).unwrap();
+"#,
+    );
     assert_eq!(c.server.listen.to_string(), "0.0.0.0:9090");
     assert_eq!(c.server.max_body.bytes(), 4 << 20);
     assert_eq!(
@@ -26,27 +51,250 @@ retry = { attempts = 5, backoff = "50ms" }
     );
     assert_eq!(c.max_instances, 1000);
     assert_eq!(c.retention, None, "events are kept for ever unless told");
+    assert_eq!(c.ingest, IngestConfig::default());
+    assert_eq!(c.ingest.accepts, None, "any type is accepted unless told");
     assert_eq!(c.plugins.len(), 1);
     let p = &c.plugins[0];
     assert_eq!(p.name.as_str(), "counter");
     assert_eq!(p.component, root.join("fixture/counter/plugin.wasm"));
     assert_eq!(p.config["threshold"], 2.5);
-    assert_eq!(p.batch_size, 50);
     assert_eq!(
-        (p.retry.attempts, p.retry.backoff),
-        (5, std::time::Duration::from_millis(50))
+        p.circuit,
+        Circuit {
+            failures: 5,
+            cool_down: Duration::from_secs(30)
+        }
     );
     assert!(p.manifest.may_publish("city.test.count"));
+    assert!(
+        c.routes.is_empty(),
+        "plugins without routes are not an error"
+    );
+    assert_eq!(c.unrouted_plugins(), vec![&name("counter")]);
 }
 
 #[test]
 fn postgres_urls_are_kept_as_written() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui");
-    let text = "[store]\nurl = \"postgres://postgres@127.0.0.1/test\"\nretention = \"30d\"\n[plugins.counter]\npath = \"fixture/counter\"\n";
-    let c = CityConfig::parse(&root.join("city.toml"), text).unwrap();
-    assert_eq!(c.store_url, "postgres://postgres@127.0.0.1/test");
-    assert_eq!(
-        c.retention,
-        Some(std::time::Duration::from_secs(30 * 86_400))
+    let c = parse(
+        "[store]\nurl = \"postgres://postgres@127.0.0.1/test\"\nretention = \"30d\"\n[plugins.counter]\npath = \"fixture/counter\"\n",
     );
+    assert_eq!(c.store_url, "postgres://postgres@127.0.0.1/test");
+    assert_eq!(c.retention, Some(Duration::from_secs(30 * 86_400)));
+}
+
+#[test]
+fn a_route_using_every_option_parses_to_what_it_says() {
+    let c = parse(
+        r#"
+[ingest]
+accepts = ["city.traffic.reading", "city.health.>"]
+max-pending = 5000
+
+[plugins.roads]
+path = "fixture/roads"
+circuit = { failures = 3, cool-down = "2m" }
+
+[plugins.alerts]
+path = "fixture/alerts"
+
+[routes.readings]
+from = "city.traffic.reading"
+to = "roads"
+filter = { "data.speed_kmh" = { lt = 200, gte = 0 }, subject = { prefix = "QL" }, source = "/sensors/a", partitionkey = ["a", "b"], "data.road.lanes" = { ne = 2, exists = true, in = [1, 3.5, "x", { n = 1 }] }, "data.ok" = true }
+batch-size = 500
+linger = "5ms"
+concurrency = 4
+partition-key = "data.segment"
+retry = { attempts = 7, backoff = "1s" }
+dead-letter = false
+max-lag = 2000000
+lag-alert = 50000
+
+[routes.congestion]
+from = ["city.traffic.congestion"]
+to = "alerts"
+partition-key = "partitionkey"
+retry = { attempts = 1 }
+"#,
+    );
+    assert_eq!(
+        c.ingest,
+        IngestConfig {
+            accepts: Some(vec![
+                pattern("city.traffic.reading"),
+                pattern("city.health.>")
+            ]),
+            max_pending: 5000,
+        }
+    );
+    let roads = c.plugins.iter().find(|p| p.name == name("roads")).unwrap();
+    assert_eq!(
+        roads.circuit,
+        Circuit {
+            failures: 3,
+            cool_down: Duration::from_secs(120)
+        }
+    );
+    // Routes come in name order; conditions in the order written.
+    assert_eq!(
+        c.routes,
+        vec![
+            RouteEntry {
+                name: name("congestion"),
+                from: vec![pattern("city.traffic.congestion")],
+                to: name("alerts"),
+                filter: Filter::default(),
+                batch_size: 100,
+                linger: Duration::ZERO,
+                concurrency: 1,
+                partition_key: Some(Field::Attribute("partitionkey".into())),
+                retry: Retry {
+                    attempts: 1,
+                    backoff: Duration::from_millis(200)
+                },
+                dead_letter: true,
+                max_lag: 100_000,
+                lag_alert: 10_000,
+            },
+            RouteEntry {
+                name: name("readings"),
+                from: vec![pattern("city.traffic.reading")],
+                to: name("roads"),
+                filter: Filter {
+                    conditions: vec![
+                        cond("data.speed_kmh", Test::Lt(200.0)),
+                        cond("data.speed_kmh", Test::Gte(0.0)),
+                        cond("subject", Test::Prefix("QL".into())),
+                        cond("source", Test::Eq(json!("/sensors/a"))),
+                        cond("partitionkey", Test::In(vec![json!("a"), json!("b")])),
+                        cond("data.road.lanes", Test::Ne(json!(2))),
+                        cond("data.road.lanes", Test::Exists(true)),
+                        cond(
+                            "data.road.lanes",
+                            Test::In(vec![json!(1), json!(3.5), json!("x"), json!({"n": 1})])
+                        ),
+                        cond("data.ok", Test::Eq(json!(true))),
+                    ]
+                },
+                batch_size: 500,
+                linger: Duration::from_millis(5),
+                concurrency: 4,
+                partition_key: Some(Field::Data(vec!["segment".into()])),
+                retry: Retry {
+                    attempts: 7,
+                    backoff: Duration::from_secs(1)
+                },
+                dead_letter: false,
+                max_lag: 2_000_000,
+                lag_alert: 50_000,
+            },
+        ]
+    );
+    assert!(c.unrouted_plugins().is_empty());
+}
+
+#[test]
+fn route_defaults_apply_and_lag_alert_follows_a_small_max_lag() {
+    let c = parse(
+        r#"
+[plugins.roads]
+path = "fixture/roads"
+
+[plugins.counter]
+path = "fixture/counter"
+
+[routes.readings]
+from = "city.traffic.reading"
+to = "roads"
+max-lag = 500
+linger = "0ms"
+"#,
+    );
+    assert_eq!(
+        c.routes,
+        vec![RouteEntry {
+            name: name("readings"),
+            from: vec![pattern("city.traffic.reading")],
+            to: name("roads"),
+            filter: Filter::default(),
+            batch_size: 100,
+            linger: Duration::ZERO,
+            concurrency: 1,
+            partition_key: None,
+            retry: Retry::default(),
+            dead_letter: true,
+            max_lag: 500,
+            lag_alert: 500,
+        }]
+    );
+    assert_eq!(c.unrouted_plugins(), vec![&name("counter")]);
+}
+
+#[test]
+fn filters_may_be_written_as_tables_and_dotted_keys() {
+    let c = parse(
+        r#"
+[plugins.roads]
+path = "fixture/roads"
+
+[routes.readings]
+from = "city.traffic.reading"
+to = "roads"
+filter.subject = "QL1A"
+
+[routes.readings.filter."data.speed_kmh"]
+lte = 80.5
+"#,
+    );
+    assert_eq!(
+        c.routes[0].filter,
+        Filter {
+            conditions: vec![
+                cond("subject", Test::Eq(json!("QL1A"))),
+                cond("data.speed_kmh", Test::Lte(80.5)),
+            ]
+        }
+    );
+}
+
+#[test]
+fn platform_events_and_plugin_outputs_count_as_published() {
+    // With `accepts` set, `from` must be something the city publishes: here
+    // a plugin's output and a platform event, neither of them accepted.
+    let c = parse(
+        r#"
+[ingest]
+accepts = ["city.traffic.reading"]
+
+[plugins.roads]
+path = "fixture/roads"
+
+[plugins.counter]
+path = "fixture/counter"
+
+[plugins.alerts]
+path = "fixture/alerts"
+
+[routes.readings]
+from = "city.traffic.reading"
+to = "roads"
+
+[routes.congestion]
+from = "city.traffic.congestion"
+to = "alerts"
+
+[plugins.watchdog]
+path = "fixture/watchdog"
+
+[routes.everything]
+from = "city.>"
+to = "counter"
+
+[routes.suspensions]
+from = "cityhub.plugin.suspended"
+to = "watchdog"
+"#,
+    );
+    assert_eq!(c.routes.len(), 4);
+    assert!(c.unrouted_plugins().is_empty());
 }

@@ -29,6 +29,8 @@ async fn commit_batch_applies_outputs_state_and_position(store: Store) {
     ];
     let state = [set("count", b"3")];
     let commit = BatchCommit {
+        dead_letters: &[],
+        replayed: &[],
         consumer: "traffic/readings",
         position: input[2].seq(),
         origin: "traffic",
@@ -79,6 +81,8 @@ async fn backwards_commit_changes_nothing(store: Store) {
         .unwrap();
     let before_state = [set("count", b"5"), set("keep", b"yes")];
     let first = BatchCommit {
+        dead_letters: &[],
+        replayed: &[],
         consumer: "traffic/readings",
         position: 5,
         origin: "traffic",
@@ -133,6 +137,8 @@ async fn backwards_commit_changes_nothing(store: Store) {
 
 fn traffic(position: i64, state: &[(String, Option<Vec<u8>>)]) -> BatchCommit<'_> {
     BatchCommit {
+        dead_letters: &[],
+        replayed: &[],
         consumer: "traffic/readings",
         position,
         origin: "traffic",

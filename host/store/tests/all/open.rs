@@ -26,6 +26,8 @@ async fn reopening_a_sqlite_file_shows_everything() {
         .unwrap();
     let state = [("k".to_owned(), Some(vec![0xff, 0x01]))];
     let commit = BatchCommit {
+        dead_letters: &[],
+        replayed: &[],
         consumer: "c",
         position: 4,
         origin: "p",

@@ -1,0 +1,231 @@
+//! Delivering one lane: its batches in order, each retried per the route's
+//! policy; a batch that still fails is split to find the events at fault,
+//! which are given up (dead letters) while the rest are delivered.
+
+use std::sync::Arc;
+
+use cityhub_runtime::{BatchFailure, BatchOutput, FailureKind, Worker};
+use tracing::{debug, warn};
+
+use super::{Given, Item, LaneOutcome, Route, RouteStats};
+use crate::{encode_batch, retry};
+
+/// How one batch ended.
+enum Delivered {
+    Ok(BatchOutput),
+    /// Failed on every attempt; `attempts` calls were made.
+    Failed(BatchFailure, u32),
+    /// The route was asked to stop while waiting to retry.
+    Stopped,
+}
+
+impl Route {
+    /// Runs a lane's batches in order on `worker`, returning the worker for
+    /// the next window.
+    pub(crate) async fn run_lane(
+        self: Arc<Self>,
+        items: Vec<Item>,
+        mut worker: Option<Worker>,
+    ) -> (Option<Worker>, LaneOutcome) {
+        let mut out = LaneOutcome::default();
+        for batch in items.chunks(self.entry.batch_size.max(1) as usize) {
+            match self.deliver_batch(batch, &mut worker).await {
+                Delivered::Ok(o) => self.accept(batch, o, &mut out),
+                Delivered::Stopped => {
+                    out.stopped = true;
+                    break;
+                }
+                Delivered::Failed(f, attempts) if batch.len() == 1 => {
+                    self.give_up(&batch[0], &f, attempts, &mut out).await;
+                }
+                Delivered::Failed(f, attempts) => {
+                    warn!(
+                        failure = f.kind.label(),
+                        attempts,
+                        events = batch.len(),
+                        "a batch failed on every attempt; trying its events one by one to find the ones at fault"
+                    );
+                    self.isolate(batch, attempts, &mut worker, &mut out).await;
+                }
+            }
+        }
+        (worker, out)
+    }
+
+    fn accept(&self, batch: &[Item], o: BatchOutput, out: &mut LaneOutcome) {
+        self.slot.breaker.record_success();
+        self.slot.apply(&o.state);
+        debug!(
+            events = batch.len(),
+            outputs = o.events.len(),
+            first.id = %batch[0].stored.event.id,
+            first.seq = batch[0].stored.seq,
+            output.ids = %ids(o.events.iter().map(|e| e.id.as_str())),
+            "batch delivered"
+        );
+        out.outputs.extend(o.events);
+        out.state.extend(o.state);
+        for i in batch {
+            match i.replay_of {
+                Some(id) => out.replayed.push(id),
+                None => out.arrivals.push(i.stored.recorded_at.clone()),
+            }
+        }
+    }
+
+    /// Tries each event of a failed batch alone, once. Once the breaker
+    /// opens, the rest are given up untried.
+    async fn isolate(
+        &self,
+        batch: &[Item],
+        attempts: u32,
+        worker: &mut Option<Worker>,
+        out: &mut LaneOutcome,
+    ) {
+        for item in batch {
+            if self.slot.breaker.is_suspended() {
+                let reason = format!(
+                    "not delivered: plugin `{}` was suspended by its circuit breaker while this batch failed; replay once it is fixed",
+                    self.slot.name()
+                );
+                self.give_up_as(item, "suspended", &reason, attempts, out);
+                continue;
+            }
+            let single = std::slice::from_ref(item);
+            match self.call(single, worker).await {
+                Ok(o) => self.accept(single, o, out),
+                Err(f) => self.give_up(item, &f, attempts + 1, out).await,
+            }
+        }
+    }
+
+    /// Gives up one event: counts it against the breaker (announcing a
+    /// suspension) and keeps it for the commit.
+    async fn give_up(&self, item: &Item, f: &BatchFailure, attempts: u32, out: &mut LaneOutcome) {
+        self.give_up_as(item, f.kind.label(), &f.reason, attempts, out);
+        if let Some(t) = self.slot.breaker.record_failure(&f.reason) {
+            self.core.announce(self.slot.name(), t).await;
+        }
+    }
+
+    fn give_up_as(
+        &self,
+        item: &Item,
+        failure: &str,
+        reason: &str,
+        attempts: u32,
+        out: &mut LaneOutcome,
+    ) {
+        warn!(
+            event.id = %item.stored.event.id,
+            event.source = %item.stored.event.source,
+            seq = item.stored.seq,
+            failure,
+            attempts,
+            dead_letter = self.entry.dead_letter || item.replay_of.is_some(),
+            "giving up on an event: {reason}"
+        );
+        out.given_up.push(Given {
+            item: item.clone(),
+            failure: failure.to_owned(),
+            reason: reason.to_owned(),
+            attempts,
+        });
+    }
+
+    /// One batch with retries: exponential backoff with jitter between
+    /// attempts, none for failures another attempt cannot fix.
+    async fn deliver_batch(&self, batch: &[Item], worker: &mut Option<Worker>) -> Delivered {
+        let policy = self.entry.retry;
+        let mut stop = self.stop.clone();
+        let mut attempt = 1;
+        loop {
+            match self.call(batch, worker).await {
+                Ok(o) => return Delivered::Ok(o),
+                Err(f) if attempt < policy.attempts && f.kind.is_retryable() => {
+                    let wait = retry::delay(&policy, attempt);
+                    RouteStats::add(&self.stats.retries, 1);
+                    self.slot
+                        .plugin
+                        .stats()
+                        .retries
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    warn!(
+                        failure = f.kind.label(),
+                        attempt,
+                        wait_ms = wait.as_millis() as u64,
+                        "retrying a failed batch"
+                    );
+                    tokio::select! {
+                        _ = tokio::time::sleep(wait) => {}
+                        // Nothing was committed: the window is delivered again.
+                        _ = stop.changed() => return Delivered::Stopped,
+                    }
+                    attempt += 1;
+                }
+                Err(f) => return Delivered::Failed(f, attempt),
+            }
+        }
+    }
+
+    /// One plugin call on a blocking thread (a call may take up to the
+    /// plugin's `time-per-batch`).
+    async fn call(
+        &self,
+        batch: &[Item],
+        worker: &mut Option<Worker>,
+    ) -> Result<BatchOutput, BatchFailure> {
+        let state = match self.slot.state(&self.core.store).await {
+            Ok(s) => s,
+            Err(e) => {
+                return Err(BatchFailure {
+                    kind: FailureKind::Start,
+                    reason: format!("cannot load the plugin's state: {e}"),
+                    event_id: None,
+                });
+            }
+        };
+        let frame = encode_batch(batch.iter().map(|i| &i.stored));
+        let mut w = worker
+            .take()
+            .unwrap_or_else(|| Worker::new(self.slot.plugin.clone()));
+        RouteStats::add(&self.stats.events_in, batch.len() as u64);
+        let (w, result) = match tokio::task::spawn_blocking(move || {
+            let r = w.handle(&frame, state);
+            (w, r)
+        })
+        .await
+        {
+            Ok(r) => r,
+            Err(join) => (
+                Worker::new(self.slot.plugin.clone()),
+                Err(BatchFailure {
+                    kind: FailureKind::Trap,
+                    reason: format!("the call's thread failed: {join}"),
+                    event_id: None,
+                }),
+            ),
+        };
+        *worker = Some(w);
+        match &result {
+            Ok(_) => RouteStats::add(&self.stats.batches_ok, 1),
+            Err(_) => RouteStats::add(&self.stats.batches_failed, 1),
+        }
+        result
+    }
+}
+
+fn ids<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+    let mut s = String::new();
+    for (n, id) in ids.enumerate() {
+        if n == 8 {
+            s.push_str(",…");
+            break;
+        }
+        if n > 0 {
+            s.push(',');
+        }
+        s.push_str(id);
+    }
+    s
+}

@@ -1,0 +1,349 @@
+//! One route's task: log → filter → lanes of batches → plugin → one commit.
+//!
+//! The task reads a window of the log after its committed position, keeps
+//! the events the route wants ([`Route::wants`]), splits them into lanes by
+//! partition key ([`lanes`]), and runs the lanes concurrently, each lane's
+//! batches in order. When every lane is done, the outputs, state writes and
+//! dead letters of the whole window and the route's new position commit in
+//! one transaction: a crash replays the window, never half of it.
+//!
+//! A failed batch is retried per the route's policy ([`deliver`]); if it
+//! still fails, its events are tried one by one to find the ones at fault,
+//! which become dead letters. Dead letters asked to be replayed are picked up
+//! before the next window. While the plugin's breaker is open the task
+//! waits; events wait in the log.
+
+mod deliver;
+mod lanes;
+mod stats;
+
+use std::{sync::Arc, time::Duration};
+
+use cityhub_config::RouteEntry;
+use cityhub_runtime::{StateWrite, Worker};
+use cityhub_store::{BatchCommit, DeadLetter, NewDeadLetter, Seq, StoredEvent};
+use tokio::sync::watch;
+use tracing::{Instrument, debug, error, info_span};
+
+pub use stats::RouteStats;
+
+use crate::{Error, core::Core, slot::Slot};
+
+/// How long a route waits before trying again after a store error.
+const STORE_RETRY: Duration = Duration::from_secs(1);
+
+/// Dead letters replayed per round.
+const REPLAY_ROUND: u32 = 100;
+
+/// An event on its way to the plugin; `replay_of` is set for a replayed
+/// dead letter.
+#[derive(Debug, Clone)]
+pub(crate) struct Item {
+    pub stored: StoredEvent,
+    pub replay_of: Option<i64>,
+}
+
+/// An event given up, to be committed as a dead letter.
+#[derive(Debug)]
+pub(crate) struct Given {
+    pub item: Item,
+    pub failure: String,
+    pub reason: String,
+    pub attempts: u32,
+}
+
+/// What one lane produced.
+#[derive(Debug, Default)]
+pub(crate) struct LaneOutcome {
+    pub outputs: Vec<cityhub_cloudevents::CloudEvent>,
+    pub state: Vec<StateWrite>,
+    pub given_up: Vec<Given>,
+    pub replayed: Vec<i64>,
+    /// When the delivered events (not replays) arrived in the log.
+    pub arrivals: Vec<cityhub_cloudevents::Timestamp>,
+    /// The route was asked to stop mid-lane: commit nothing.
+    pub stopped: bool,
+}
+
+/// The parts of a route its lanes share.
+#[derive(Debug)]
+pub(crate) struct Route {
+    pub entry: RouteEntry,
+    /// The key of its position in the store.
+    pub consumer: String,
+    pub slot: Arc<Slot>,
+    pub core: Arc<Core>,
+    pub stats: Arc<RouteStats>,
+    pub stop: watch::Receiver<bool>,
+}
+
+/// The position key of route `name`.
+pub fn consumer_id(name: &str) -> String {
+    format!("route:{name}")
+}
+
+impl Route {
+    /// Runs until stopped. Store errors are logged and retried; they never
+    /// end the task, so a database restart does not stop delivery for good.
+    pub(crate) async fn run(self: Arc<Self>) {
+        let span = info_span!("route", route = %self.entry.name, plugin = %self.entry.to);
+        async move {
+            let mut stop = self.stop.clone();
+            loop {
+                match self.clone().deliver().await {
+                    Ok(()) => return,
+                    Err(e) => {
+                        // Writes applied in memory may not have committed.
+                        self.slot.forget_state();
+                        error!("delivery stopped: {e}; retrying in {STORE_RETRY:?}");
+                        tokio::select! {
+                            _ = tokio::time::sleep(STORE_RETRY) => {}
+                            _ = stop.changed() => return,
+                        }
+                    }
+                }
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    fn stopped(&self) -> bool {
+        *self.stop.borrow()
+    }
+
+    /// Whether the route delivers `e`: a type it carries, passing its filter,
+    /// and not the plugin's own output.
+    pub(crate) fn wants(&self, e: &StoredEvent) -> bool {
+        e.origin.as_deref() != Some(self.slot.name())
+            && self.entry.from.iter().any(|p| p.matches(&e.event.ty))
+            && self.entry.filter.matches(&e.event)
+    }
+
+    async fn deliver(self: Arc<Self>) -> Result<(), Error> {
+        let store = &self.core.store;
+        let mut position = store
+            .position(&self.consumer)
+            .await
+            .map_err(Error::store("reading the route's position"))?;
+        self.stats
+            .position
+            .store(position, std::sync::atomic::Ordering::Relaxed);
+        let lanes_n = self.entry.concurrency.max(1) as usize;
+        let mut workers: Vec<Option<Worker>> = (0..lanes_n).map(|_| None).collect();
+        let limit = self
+            .entry
+            .batch_size
+            .saturating_mul(self.entry.concurrency.max(1))
+            .saturating_mul(4)
+            .clamp(100, 20_000);
+        let mut stop = self.stop.clone();
+        debug!(position, "route started");
+        loop {
+            if self.stopped() {
+                return Ok(());
+            }
+            if self.slot.breaker.is_suspended() {
+                tokio::select! {
+                    t = self.slot.breaker.wait_running() => {
+                        if let Some(t) = t {
+                            self.core.announce(self.slot.name(), t).await;
+                        }
+                    }
+                    _ = stop.changed() => {}
+                }
+                continue;
+            }
+            // Register for wake-ups before reading, so an append between the
+            // read and the wait is never missed.
+            let notified = self.core.appended.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+
+            let replays = store
+                .pending_replays(self.entry.name.as_str(), REPLAY_ROUND)
+                .await
+                .map_err(Error::store("reading dead letters to replay"))?;
+            if !replays.is_empty() {
+                let items = replays.into_iter().map(item_of_letter).collect();
+                self.run_window(items, position, &mut workers).await?;
+                continue;
+            }
+
+            let mut window = store
+                .read_after(position, limit)
+                .await
+                .map_err(Error::store("reading the log"))?;
+            if window.is_empty() {
+                tokio::select! {
+                    _ = &mut notified => {}
+                    _ = stop.changed() => {}
+                }
+                continue;
+            }
+            if !self.entry.linger.is_zero() && window.len() < limit as usize {
+                let wanted = window.iter().filter(|e| self.wants(e)).count();
+                if wanted > 0 && wanted < self.entry.batch_size as usize {
+                    tokio::select! {
+                        _ = tokio::time::sleep(self.entry.linger) => {}
+                        _ = stop.changed() => continue,
+                    }
+                    window = store
+                        .read_after(position, limit)
+                        .await
+                        .map_err(Error::store("reading the log"))?;
+                }
+            }
+            let last = window.last().map_or(position, |e| e.seq);
+            let total = window.len();
+            let items: Vec<Item> = window
+                .into_iter()
+                .filter(|e| self.wants(e))
+                .map(|stored| Item {
+                    stored,
+                    replay_of: None,
+                })
+                .collect();
+            RouteStats::add(&self.stats.skipped, (total - items.len()) as u64);
+            if self.run_window(items, last, &mut workers).await? {
+                position = last;
+            } else {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Delivers `items` and commits them with the position `upto`. Returns
+    /// `false` if the route was stopped mid-way (nothing committed).
+    async fn run_window(
+        self: &Arc<Self>,
+        items: Vec<Item>,
+        upto: Seq,
+        workers: &mut [Option<Worker>],
+    ) -> Result<bool, Error> {
+        let outcomes: Vec<LaneOutcome> = if items.is_empty() {
+            Vec::new()
+        } else {
+            let lanes = lanes::split(items, self.entry.partition_key.as_ref(), workers.len());
+            if lanes.len() == 1 {
+                let lane = lanes.into_iter().next().unwrap_or_default();
+                let (w, o) = self.clone().run_lane(lane, workers[0].take()).await;
+                workers[0] = w;
+                vec![o]
+            } else {
+                let mut set = tokio::task::JoinSet::new();
+                for (i, lane) in lanes.into_iter().enumerate() {
+                    let worker = workers[i].take();
+                    let route = self.clone();
+                    set.spawn(async move { (i, route.run_lane(lane, worker).await) });
+                }
+                let mut outcomes: Vec<(usize, LaneOutcome)> = Vec::new();
+                while let Some(joined) = set.join_next().await {
+                    match joined {
+                        Ok((i, (w, o))) => {
+                            workers[i] = w;
+                            outcomes.push((i, o));
+                        }
+                        // A lane's task panicked: treat as stopped, so the
+                        // window is delivered again.
+                        Err(e) => {
+                            error!("a lane failed: {e}");
+                            outcomes.push((
+                                usize::MAX,
+                                LaneOutcome {
+                                    stopped: true,
+                                    ..LaneOutcome::default()
+                                },
+                            ));
+                        }
+                    }
+                }
+                outcomes.sort_by_key(|(i, _)| *i);
+                outcomes.into_iter().map(|(_, o)| o).collect()
+            }
+        };
+        if outcomes.iter().any(|o| o.stopped) {
+            self.slot.forget_state();
+            return Ok(false);
+        }
+        self.commit(&outcomes, upto).await?;
+        Ok(true)
+    }
+
+    async fn commit(&self, outcomes: &[LaneOutcome], upto: Seq) -> Result<(), Error> {
+        let name = self.slot.name();
+        let version = self.slot.plugin.manifest().version.to_string();
+        let outputs: Vec<_> = outcomes.iter().flat_map(|o| o.outputs.clone()).collect();
+        let state: Vec<StateWrite> = outcomes.iter().flat_map(|o| o.state.clone()).collect();
+        let replayed: Vec<i64> = outcomes.iter().flat_map(|o| o.replayed.clone()).collect();
+        let given: Vec<&Given> = outcomes.iter().flat_map(|o| &o.given_up).collect();
+        let keep = self.entry.dead_letter;
+        let letters: Vec<NewDeadLetter<'_>> = given
+            .iter()
+            // A replayed letter that fails again stays a letter either way.
+            .filter(|g| keep || g.item.replay_of.is_some())
+            .map(|g| NewDeadLetter {
+                replay_of: g.item.replay_of,
+                route: self.entry.name.as_str(),
+                plugin: name,
+                plugin_version: &version,
+                seq: g.item.stored.seq,
+                event: &g.item.stored.event,
+                failure: &g.failure,
+                reason: &g.reason,
+                attempts: g.attempts,
+            })
+            .collect();
+        let appended = self
+            .core
+            .store
+            .commit_batch(&BatchCommit {
+                consumer: &self.consumer,
+                position: upto,
+                origin: name,
+                outputs: &outputs,
+                plugin: name,
+                state: &state,
+                dead_letters: &letters,
+                replayed: &replayed,
+            })
+            .await
+            .map_err(Error::store("committing a batch"))?;
+        let now = cityhub_cloudevents::Timestamp::now();
+        for t in outcomes.iter().flat_map(|o| &o.arrivals) {
+            self.stats.latency.observe(since(t, &now));
+        }
+        let s = &self.stats;
+        s.position
+            .fetch_max(upto, std::sync::atomic::Ordering::Relaxed);
+        RouteStats::add(&s.events_out, outputs.len() as u64);
+        RouteStats::add(&s.replayed, replayed.len() as u64);
+        let fresh = given.iter().filter(|g| g.item.replay_of.is_none()).count() as u64;
+        if keep {
+            RouteStats::add(&s.dead_lettered, fresh);
+        } else {
+            RouteStats::add(&s.dropped, fresh);
+        }
+        if !appended.is_empty() {
+            self.core.appended(&appended);
+        }
+        Ok(())
+    }
+}
+
+fn since(then: &cityhub_cloudevents::Timestamp, now: &cityhub_cloudevents::Timestamp) -> Duration {
+    let d = now.datetime() - then.datetime();
+    Duration::try_from(d).unwrap_or_default()
+}
+
+fn item_of_letter(d: DeadLetter) -> Item {
+    Item {
+        stored: StoredEvent {
+            seq: d.seq,
+            recorded_at: d.failed_at,
+            origin: None,
+            event: d.event,
+        },
+        replay_of: Some(d.id),
+    }
+}

@@ -1,0 +1,47 @@
+//! [`RouteStats`]: what a route counts, for metrics, the API and backpressure.
+
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+
+use cityhub_runtime::Histogram;
+
+/// Counters of one route since it started (lock-free).
+#[derive(Debug, Default)]
+pub struct RouteStats {
+    /// Its committed position in the log.
+    pub position: AtomicI64,
+    /// Events delivered to the plugin (each attempt counts once per event).
+    pub events_in: AtomicU64,
+    /// Output events committed.
+    pub events_out: AtomicU64,
+    /// Plugin calls that succeeded.
+    pub batches_ok: AtomicU64,
+    /// Plugin calls that failed, any kind, retries included.
+    pub batches_failed: AtomicU64,
+    /// Failed calls tried again.
+    pub retries: AtomicU64,
+    /// Events given up and stored as dead letters.
+    pub dead_lettered: AtomicU64,
+    /// Events given up and dropped (`dead-letter = false`).
+    pub dropped: AtomicU64,
+    /// Dead letters replayed successfully.
+    pub replayed: AtomicU64,
+    /// Events read from the log that the route did not want (other types,
+    /// filtered out, or the plugin's own outputs).
+    pub skipped: AtomicU64,
+    /// From an event's arrival in the log to the commit of its batch.
+    pub latency: Histogram,
+    /// Whether a `cityhub.route.lagging` was raised and not yet recovered.
+    pub lagging: AtomicBool,
+}
+
+impl RouteStats {
+    /// Adds `n` to a counter.
+    pub(crate) fn add(counter: &AtomicU64, n: u64) {
+        counter.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// The committed position.
+    pub fn position(&self) -> i64 {
+        self.position.load(Ordering::Relaxed)
+    }
+}
