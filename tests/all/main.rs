@@ -8,6 +8,8 @@
 
 mod artifacts;
 mod cli;
+mod cli_bus;
+mod deadletters;
 mod durability;
 mod ingest;
 mod loading;

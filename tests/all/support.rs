@@ -194,6 +194,48 @@ impl Host {
             .unwrap()
     }
 
+    /// GETs `path` and returns the JSON body (any status).
+    pub async fn get_json(&self, path: &str) -> Value {
+        self.http
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// POSTs `body` as JSON to `path`; returns the status and the JSON body.
+    pub async fn post_json(&self, path: &str, body: Value) -> (u16, Value) {
+        let r = self
+            .http
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Polls `GET path` until `pred` holds for its JSON, and returns it.
+    pub async fn wait_json(&self, path: &str, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let v = self.get_json(path).await;
+            if pred(&v) {
+                return v;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited 30s for {what}; `{path}` gives {v:#}\nlog: {:#?}",
+                self.logs()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// GET /v1/events with a query string; returns the `events` array.
     pub async fn events(&self, query: &str) -> Vec<Value> {
         let body: Value = self

@@ -293,6 +293,24 @@ impl Bus {
         }
     }
 
+    /// Asks for dead letters to be replayed — `ids`, or all of `route`'s
+    /// with `ids = None` — and wakes the routes, which deliver them before
+    /// their next batch. Returns the ids now `replaying`.
+    pub async fn replay_dead_letters(
+        &self,
+        route: Option<&str>,
+        ids: Option<&[i64]>,
+    ) -> Result<Vec<i64>, Error> {
+        let ids = self
+            .core
+            .store
+            .request_replay(route, ids)
+            .await
+            .map_err(Error::store("asking for a dead-letter replay"))?;
+        self.core.appended.notify_waiters();
+        Ok(ids)
+    }
+
     /// Runs `route` again from `from`: stops it after its current call,
     /// moves its position back, and starts it again. Returns the position it
     /// restarts after and the end of the log now (the replay's goal).

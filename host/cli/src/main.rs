@@ -1,8 +1,11 @@
 //! `cityhub`: the command line. Wiring only: every command parses its
 //! arguments, calls into the library crates, and reports.
 
+mod client;
 mod commands;
 mod logging;
+mod progress;
+mod table;
 
 use std::process::ExitCode;
 

@@ -71,7 +71,7 @@ impl fmt::Display for ByteSize {
     }
 }
 
-/// A duration in whole milliseconds, written `"200ms"`, `"2s"` or `"1m"`.
+/// A duration in whole milliseconds, written `"200ms"`, `"2s"`, `"1m"` or `"1h"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Millis(u64);
 
@@ -103,10 +103,11 @@ impl Millis {
             "ms" => 1,
             "s" => 1000,
             "m" => 60_000,
-            "" => return Err(format!("`{s}` needs a unit: `ms`, `s` or `m`")),
+            "h" => 3_600_000,
+            "" => return Err(format!("`{s}` needs a unit: `ms`, `s`, `m` or `h`")),
             other => {
                 return Err(format!(
-                    "`{other}` is not a duration unit: use `ms`, `s` or `m`"
+                    "`{other}` is not a duration unit: use `ms`, `s`, `m` or `h`"
                 ));
             }
         };

@@ -137,10 +137,7 @@ async fn replay_one(
             retry_after: None,
         });
     }
-    let ids = store
-        .request_replay(None, Some(&[id]))
-        .await
-        .map_err(ApiError::internal)?;
+    let ids = state.bus.replay_dead_letters(None, Some(&[id])).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({"replaying": ids}))))
 }
 
@@ -173,12 +170,7 @@ async fn replay_many(
             ));
         }
     };
-    let ids = state
-        .bus
-        .store()
-        .request_replay(route, None)
-        .await
-        .map_err(ApiError::internal)?;
+    let ids = state.bus.replay_dead_letters(route, None).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({"replaying": ids}))))
 }
 

@@ -22,13 +22,29 @@ enum Delivered {
 impl Route {
     /// Runs a lane's batches in order on `worker`, returning the worker for
     /// the next window.
+    ///
+    /// With `may_defer` (the window has one lane, so its events are handled
+    /// in log order), a suspension of the plugin stops the lane: the events
+    /// not yet handled are deferred, left in the log for after the plugin
+    /// resumes. Otherwise the lane finishes its window.
     pub(crate) async fn run_lane(
         self: Arc<Self>,
         items: Vec<Item>,
         mut worker: Option<Worker>,
+        may_defer: bool,
     ) -> (Option<Worker>, LaneOutcome) {
-        let mut out = LaneOutcome::default();
+        let mut out = LaneOutcome {
+            may_defer,
+            ..LaneOutcome::default()
+        };
         for batch in items.chunks(self.entry.batch_size.max(1) as usize) {
+            if out.deferred.is_some() {
+                break;
+            }
+            if may_defer && self.slot.breaker.is_suspended() {
+                out.deferred = Some(batch[0].stored.seq);
+                break;
+            }
             match self.deliver_batch(batch, &mut worker).await {
                 Delivered::Ok(o) => self.accept(batch, o, &mut out),
                 Delivered::Stopped => {
@@ -74,7 +90,8 @@ impl Route {
     }
 
     /// Tries each event of a failed batch alone, once. Once the breaker
-    /// opens, the rest are given up untried.
+    /// opens, the rest are deferred (see [`Route::run_lane`]) or, when the
+    /// lane may not defer, given up untried.
     async fn isolate(
         &self,
         batch: &[Item],
@@ -83,6 +100,10 @@ impl Route {
         out: &mut LaneOutcome,
     ) {
         for item in batch {
+            if self.slot.breaker.is_suspended() && out.may_defer {
+                out.deferred = Some(item.stored.seq);
+                return;
+            }
             if self.slot.breaker.is_suspended() {
                 let reason = format!(
                     "not delivered: plugin `{}` was suspended by its circuit breaker while this batch failed; replay once it is fixed",

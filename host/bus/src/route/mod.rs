@@ -63,6 +63,11 @@ pub(crate) struct LaneOutcome {
     pub arrivals: Vec<cityhub_cloudevents::Timestamp>,
     /// The route was asked to stop mid-lane: commit nothing.
     pub stopped: bool,
+    /// Whether the lane may stop early when the plugin is suspended.
+    pub may_defer: bool,
+    /// It did, at the event with this seq: it and the lane's later events
+    /// stay in the log.
+    pub deferred: Option<Seq>,
 }
 
 /// The parts of a route its lanes share.
@@ -166,7 +171,13 @@ impl Route {
                 .map_err(Error::store("reading dead letters to replay"))?;
             if !replays.is_empty() {
                 let items = replays.into_iter().map(item_of_letter).collect();
-                self.run_window(items, position, &mut workers).await?;
+                if self
+                    .run_window(items, position, &mut workers)
+                    .await?
+                    .is_none()
+                {
+                    return Ok(());
+                }
                 continue;
             }
 
@@ -205,29 +216,30 @@ impl Route {
                 })
                 .collect();
             RouteStats::add(&self.stats.skipped, (total - items.len()) as u64);
-            if self.run_window(items, last, &mut workers).await? {
-                position = last;
-            } else {
-                return Ok(());
+            match self.run_window(items, last, &mut workers).await? {
+                Some(upto) => position = upto,
+                None => return Ok(()),
             }
         }
     }
 
-    /// Delivers `items` and commits them with the position `upto`. Returns
-    /// `false` if the route was stopped mid-way (nothing committed).
+    /// Delivers `items` and commits them with the position `upto` (less if
+    /// a suspension deferred some events). Returns the position committed,
+    /// or `None` if the route was stopped mid-way (nothing committed).
     async fn run_window(
         self: &Arc<Self>,
         items: Vec<Item>,
         upto: Seq,
         workers: &mut [Option<Worker>],
-    ) -> Result<bool, Error> {
+    ) -> Result<Option<Seq>, Error> {
+        let replay = items.first().is_some_and(|i| i.replay_of.is_some());
         let outcomes: Vec<LaneOutcome> = if items.is_empty() {
             Vec::new()
         } else {
             let lanes = lanes::split(items, self.entry.partition_key.as_ref(), workers.len());
             if lanes.len() == 1 {
                 let lane = lanes.into_iter().next().unwrap_or_default();
-                let (w, o) = self.clone().run_lane(lane, workers[0].take()).await;
+                let (w, o) = self.clone().run_lane(lane, workers[0].take(), true).await;
                 workers[0] = w;
                 vec![o]
             } else {
@@ -235,7 +247,7 @@ impl Route {
                 for (i, lane) in lanes.into_iter().enumerate() {
                     let worker = workers[i].take();
                     let route = self.clone();
-                    set.spawn(async move { (i, route.run_lane(lane, worker).await) });
+                    set.spawn(async move { (i, route.run_lane(lane, worker, false).await) });
                 }
                 let mut outcomes: Vec<(usize, LaneOutcome)> = Vec::new();
                 while let Some(joined) = set.join_next().await {
@@ -264,10 +276,15 @@ impl Route {
         };
         if outcomes.iter().any(|o| o.stopped) {
             self.slot.forget_state();
-            return Ok(false);
+            return Ok(None);
         }
+        // Replayed letters are not in the log's order: the position stays.
+        let upto = match outcomes.iter().filter_map(|o| o.deferred).min() {
+            Some(seq) if !replay => (seq - 1).min(upto),
+            _ => upto,
+        };
         self.commit(&outcomes, upto).await?;
-        Ok(true)
+        Ok(Some(upto))
     }
 
     async fn commit(&self, outcomes: &[LaneOutcome], upto: Seq) -> Result<(), Error> {

@@ -1,14 +1,17 @@
-//! The subcommands, one module each.
+//! The subcommands, one module each. `deadletters`, `replay` and
+//! `plugin status|resume` talk to a running host through [`crate::client`].
 
 mod check;
+mod deadletters;
 mod plugin;
+mod replay;
 mod serve;
 
 use std::{path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
 
-use crate::logging::LogFormat;
+use crate::{client::ApiError, logging::LogFormat};
 
 /// cityhub: joins a smart city's services, each a sandboxed WebAssembly plugin,
 /// over one integration bus, and serves their combined outputs.
@@ -32,16 +35,34 @@ enum Command {
         #[arg(long, short, default_value = "city.toml")]
         config: PathBuf,
     },
-    /// Write, build and try plugins.
+    /// Write, build and try plugins; see and resume those of a running host.
     #[command(subcommand)]
     Plugin(plugin::Command),
+    /// List and replay the events a running host's routes gave up on.
+    #[command(subcommand)]
+    Deadletters(deadletters::Command),
+    /// Run a route of a running host again from a time or log position.
+    Replay(replay::Args),
 }
 
-/// Runs the parsed command.
+/// Runs the parsed command. An error answer of the API is printed as its
+/// message, with exit code 2.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    match cli.command {
+    let result = match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::Check { config } => check::run(&config),
         Command::Plugin(cmd) => plugin::run(cmd),
+        Command::Deadletters(cmd) => deadletters::run(cmd),
+        Command::Replay(args) => replay::run(args),
+    };
+    match result {
+        Err(e) => match e.downcast::<ApiError>() {
+            Ok(api) => {
+                eprintln!("error: {}", api.message);
+                Ok(ExitCode::from(2))
+            }
+            Err(e) => Err(e),
+        },
+        ok => ok,
     }
 }

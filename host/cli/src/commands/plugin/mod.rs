@@ -1,12 +1,17 @@
-//! `cityhub plugin …`: the vendor's loop — scaffold, build, try.
+//! `cityhub plugin …`: the vendor's loop — scaffold, build, try — and the
+//! operator's view of the plugins of a running host — status, resume.
 
 pub mod build;
 mod new;
+mod resume;
+mod status;
 mod test;
 
 use std::{path::PathBuf, process::ExitCode};
 
 use clap::Subcommand;
+
+use crate::client::ServerArgs;
 
 /// Plugin subcommands.
 #[derive(Debug, Subcommand)]
@@ -27,6 +32,19 @@ pub enum Command {
     },
     /// Run a built plugin on sample events and print its outputs, with no host running.
     Test(test::Args),
+    /// Show each plugin of a running host: version, status (running or
+    /// suspended by its circuit breaker, until when and why), routes.
+    Status {
+        #[command(flatten)]
+        server: ServerArgs,
+    },
+    /// Resume a plugin its circuit breaker suspended, now, on a running host.
+    Resume {
+        /// The plugin's name.
+        name: String,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
 }
 
 /// Runs a plugin subcommand.
@@ -35,5 +53,7 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
         Command::New { name, sdk } => new::run(&name, sdk),
         Command::Build { dir } => build::build(&dir).map(|_| ExitCode::SUCCESS),
         Command::Test(args) => test::run(args),
+        Command::Status { server } => status::run(&server),
+        Command::Resume { name, server } => resume::run(&name, &server),
     }
 }
