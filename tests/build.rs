@@ -14,8 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 /// The plugins to build: constant prefix, package, folder in the workspace.
-const PLUGINS: [(&str, &str, &str); 2] = [
+const PLUGINS: [(&str, &str, &str); 3] = [
     ("TRAFFIC", "cityhub-plugin-traffic", "plugins/traffic"),
+    ("ALERTS", "cityhub-plugin-alerts", "plugins/alerts"),
     ("HOSTILE", "cityhub-plugin-hostile", "tests/plugins/hostile"),
 ];
 
