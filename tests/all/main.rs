@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod artifacts;
+mod chain;
 mod cli;
 mod cli_bus;
 mod deadletters;
@@ -17,6 +18,7 @@ mod metrics;
 mod postgres;
 mod retention;
 mod retry;
+mod routes;
 mod sandbox;
 mod support;
 mod traffic;

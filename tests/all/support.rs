@@ -52,6 +52,26 @@ impl PluginSpec {
         }
     }
 
+    pub fn alerts() -> Self {
+        Self {
+            name: "alerts",
+            dir: plugins::ALERTS_DIR,
+            wasm: plugins::ALERTS_WASM,
+            batch_size: 100,
+            config: "{}",
+            retry: "{}",
+            from: "\"city.traffic.congestion\"",
+            route_extra: String::new(),
+            plugin_extra: String::new(),
+        }
+    }
+
+    /// The route's `from`, as TOML (`"city.>"` or `["a", "b"]`).
+    pub fn from(mut self, toml: &'static str) -> Self {
+        self.from = toml;
+        self
+    }
+
     /// One attempt per batch: each misbehaviour fails exactly once, as the
     /// sandbox tests expect. The retry tests ask for more.
     pub fn hostile() -> Self {

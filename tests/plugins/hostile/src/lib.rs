@@ -5,7 +5,8 @@
 //! plugin error) without harming the host or other plugins. The manifest
 //! (`plugin.toml`) sets small limits: 32 MiB of memory, 500 ms per batch,
 //! 100 outputs and 1 MiB of output per batch, 64 KiB of state. It subscribes
-//! to `test.hostile.>` and may publish only `test.hostile.ok`.
+//! to `test.hostile.>` (and `city.traffic.congestion`) and may publish only
+//! `test.hostile.ok`.
 //!
 //! | event type | behaviour | what the host should do |
 //! |---|---|---|
@@ -21,7 +22,8 @@
 //! | `test.hostile.undeclared` | emits `city.forbidden.thing` | refuse it: not in `publishes` |
 //! | `test.hostile.state-flood` | writes 1 KiB values under new keys, flushing every 16, until a write is refused, and returns that error | refuse writes past `state-quota` and fail the batch with the plugin's error |
 //!
-//! Any other type is ignored. Events are handled in order, so a batch of
+//! `city.traffic.congestion` is echoed like `ok` (a tap, for the tests of
+//! fan-out between routes). Any other type is ignored. Events are handled in order, so a batch of
 //! `ok` then `loop` shows that the first event's output is dropped with the
 //! failed batch.
 
@@ -59,6 +61,10 @@ impl Plugin for Hostile {
 
     fn handle(&mut self, batch: &Batch<'_>, ctx: &mut Context<'_>) -> Result<(), Error> {
         for event in batch {
+            if event.ty() == "city.traffic.congestion" {
+                echo(&event, ctx)?;
+                continue;
+            }
             match event.ty().strip_prefix("test.hostile.") {
                 Some("ok") => echo(&event, ctx)?,
                 Some("loop") => spin(),
