@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod artifacts;
+mod backpressure;
 mod chain;
 mod cli;
 mod cli_bus;
