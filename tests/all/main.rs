@@ -17,6 +17,7 @@ mod ingest;
 mod loading;
 mod metrics;
 mod postgres;
+mod reload;
 mod retention;
 mod retry;
 mod routes;
