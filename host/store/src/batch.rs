@@ -36,6 +36,10 @@ impl Store {
     /// all of it happens or none: a position behind the committed one is
     /// [`Error::PositionBackwards`] and nothing is applied. Returns what
     /// happened to each output.
+    ///
+    /// Not cancel-safe: run it to completion (the bus's route tasks never
+    /// drop it half-way). Dropped mid-transaction, the connection would hold
+    /// SQLite's write lock until its rollback ran.
     pub async fn commit_batch(&self, c: &BatchCommit<'_>) -> Result<Vec<Appended>, Error> {
         const OP: &str = "commit_batch";
         let _turn = self.writer().await;

@@ -158,15 +158,30 @@ impl Store {
 
     /// Asks for the `dead` letters among `ids` (or, with `ids = None`, all of
     /// `route`'s) to be replayed; returns the ids now `replaying`. Letters
-    /// already replaying or replayed are left alone.
+    /// already replaying or replayed are left alone. Cancel-safe (see
+    /// [`Store::append`]).
     pub async fn request_replay(
         &self,
         route: Option<&str>,
         ids: Option<&[i64]>,
     ) -> Result<Vec<i64>, Error> {
         const OP: &str = "request_replay";
+        let store = self.clone();
+        let route = route.unwrap_or("").to_owned();
+        let ids = ids.map(<[i64]>::to_vec);
+        self.detached(OP, async move {
+            store.request_replay_now(&route, ids.as_deref()).await
+        })
+        .await
+    }
+
+    async fn request_replay_now(
+        &self,
+        route: &str,
+        ids: Option<&[i64]>,
+    ) -> Result<Vec<i64>, Error> {
+        const OP: &str = "request_replay";
         let _turn = self.writer().await;
-        let route = route.unwrap_or("");
         with_pool!(self, pool => {
             let mut tx = pool.begin().await.map_err(Error::db(OP))?;
             let mut changed = Vec::new();

@@ -86,6 +86,15 @@ pub enum Error {
         /// The position refused.
         position: Seq,
     },
+    /// A write's task ended without finishing (the runtime is shutting down,
+    /// or the task panicked); its transaction was rolled back.
+    #[error("store operation `{op}` was interrupted: {why}; nothing of it was written, try again")]
+    Interrupted {
+        /// The operation.
+        op: &'static str,
+        /// Why.
+        why: String,
+    },
     /// A stored dead letter no longer parses.
     #[error("dead letter {id} is corrupt: {why}; delete it or restore the store from a backup")]
     CorruptDeadLetter {

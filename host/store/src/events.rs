@@ -72,18 +72,28 @@ impl Store {
     /// Appends take turns: within a process on a lock, across processes on a
     /// database lock, so that seqs become visible in increasing order and a
     /// reader paging with [`Store::read_after`] never skips an event.
+    ///
+    /// Cancel-safe: the write runs on its own task (with a copy of
+    /// `events`), so dropping this future never leaves it half-done; the
+    /// events are then stored or not, and a sender that got no answer can
+    /// send them again (duplicates are detected).
     pub async fn append(&self, events: &[CloudEvent]) -> Result<Vec<Appended>, Error> {
         const OP: &str = "append";
         if events.is_empty() {
             return Ok(Vec::new());
         }
-        let _turn = self.writer().await;
-        with_pool!(self, pool => {
-            let mut tx = Sql::begin_write(pool, true, OP).await?;
-            let appended = Sql::insert_events(&mut tx, events, None, now_micros(), OP).await?;
-            tx.commit().await.map_err(Error::db(OP))?;
-            Ok(appended)
+        let store = self.clone();
+        let events = events.to_vec();
+        self.detached(OP, async move {
+            let _turn = store.writer().await;
+            with_pool!(store, pool => {
+                let mut tx = Sql::begin_write(pool, true, OP).await?;
+                let appended = Sql::insert_events(&mut tx, &events, None, now_micros(), OP).await?;
+                tx.commit().await.map_err(Error::db(OP))?;
+                Ok(appended)
+            })
         })
+        .await
     }
 
     /// Up to `limit` events with seq greater than `after`, in log order.

@@ -15,12 +15,17 @@ impl Store {
     /// [`Store::commit_batch`] instead.
     pub async fn set_position(&self, consumer: &str, position: Seq) -> Result<(), Error> {
         const OP: &str = "set_position";
-        let _turn = self.writer().await;
-        with_pool!(self, pool => {
-            let mut tx = Sql::begin_write(pool, false, OP).await?;
-            Sql::advance(&mut tx, consumer, position, OP).await?;
-            tx.commit().await.map_err(Error::db(OP))
+        let store = self.clone();
+        let consumer = consumer.to_owned();
+        self.detached(OP, async move {
+            let _turn = store.writer().await;
+            with_pool!(store, pool => {
+                let mut tx = Sql::begin_write(pool, false, OP).await?;
+                Sql::advance(&mut tx, &consumer, position, OP).await?;
+                tx.commit().await.map_err(Error::db(OP))
+            })
         })
+        .await
     }
 
     /// Moves `consumer` to `position`, backwards too: replaying a route from

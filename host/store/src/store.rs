@@ -16,6 +16,8 @@ use std::{fmt, sync::Arc};
 use sqlx::{PgPool, SqlitePool};
 use tokio::sync::{Mutex, MutexGuard};
 
+use crate::Error;
+
 /// Which database a [`Store`] runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Backend {
@@ -85,6 +87,23 @@ impl Store {
     /// calls on this store (or its clones) fail.
     pub async fn close(&self) {
         with_pool!(self, pool => pool.close().await)
+    }
+
+    /// Runs the write `f` on a task of its own and waits for it. A caller's
+    /// future may be dropped at any `await` (an HTTP client hanging up drops
+    /// its handler); were a transaction dropped half-way, its pooled
+    /// connection would keep SQLite's write lock until the rollback ran,
+    /// and other writers would fail with "database is locked". On its own
+    /// task the write always runs to its commit or rollback.
+    pub(crate) async fn detached<T, F>(&self, op: &'static str, f: F) -> Result<T, Error>
+    where
+        F: Future<Output = Result<T, Error>> + Send + 'static,
+        T: Send + 'static,
+    {
+        tokio::spawn(f).await.map_err(|e| Error::Interrupted {
+            op,
+            why: e.to_string(),
+        })?
     }
 
     /// Takes this process's write turn; hold it until the transaction ends.
