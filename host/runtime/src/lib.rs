@@ -36,5 +36,5 @@ pub use output::decode_outputs;
 pub use plugin::Plugin;
 pub use runtime::{Runtime, RuntimeConfig, SUPPORTED_WORLD};
 pub use state::{StateMap, StateWrite};
-pub use stats::{BUCKETS, Histogram, PluginStats};
+pub use stats::{BUCKETS, Histogram, PluginStats, quantile};
 pub use worker::Worker;
