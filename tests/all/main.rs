@@ -11,6 +11,7 @@ mod backpressure;
 mod chain;
 mod cli;
 mod cli_bus;
+mod crash;
 mod deadletters;
 mod durability;
 mod ingest;

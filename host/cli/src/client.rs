@@ -160,11 +160,9 @@ impl fmt::Display for Unreachable {
     }
 }
 
-impl std::error::Error for Unreachable {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
-    }
-}
+/// No `source()`: the message says all a person needs, and `{:#}` would
+/// append reqwest's chain ("client error (Connect): tcp connect error: …").
+impl std::error::Error for Unreachable {}
 
 /// A client of one server's `/v1` API.
 #[derive(Debug, Clone)]

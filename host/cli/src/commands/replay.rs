@@ -79,7 +79,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let total = (s.to - s.from).max(0);
         if args.no_wait {
             println!(
-                "replaying route `{route}` from log position {} to {} ({} events); `cityhub replay` without `--no-wait`, or `GET {path}`, follows it",
+                "replaying route `{route}` from log position {} to {} ({} events); `GET {path}` shows its progress (`position`)",
                 s.from,
                 s.to,
                 thousands(total)

@@ -88,7 +88,10 @@ async fn replay(client: &Client, args: Args) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    println!("{}", started(&ids, &args));
+    // Every id refused: the errors above said it all.
+    if !(refused && ids.is_empty()) {
+        println!("{}", started(&ids, &args));
+    }
     let mut code = if refused {
         ExitCode::from(2)
     } else {
