@@ -155,6 +155,10 @@ mod tests {
         assert!((p50 - 0.0025).abs() < 1e-9, "{p50}");
         assert!((h.quantile(0.99).unwrap() - 0.00299).abs() < 1e-9);
         h.observe(Duration::from_secs(60));
-        assert_eq!(h.quantile(1.0), Some(5.0), "past the last bound: that bound");
+        assert_eq!(
+            h.quantile(1.0),
+            Some(5.0),
+            "past the last bound: that bound"
+        );
     }
 }
