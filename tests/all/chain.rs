@@ -6,12 +6,20 @@
 
 use serde_json::Value;
 
-use crate::support::{Host, PluginSpec, reading};
+use crate::support::{Host, PluginSpec, reading, write_city};
 
 #[tokio::test]
 async fn readings_flow_through_traffic_to_alerts_and_fan_out_to_a_tap() {
     let tap = PluginSpec::hostile().from("\"city.traffic.congestion\"");
-    let (host, _dir) = Host::start(&[PluginSpec::traffic(), PluginSpec::alerts(), tap]);
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_city(
+        dir.path(),
+        &[PluginSpec::traffic(), PluginSpec::alerts(), tap],
+    );
+    let host = Host::start_logging(
+        &config,
+        "info,cityhub_bus=debug,cityhub_api=warn,tower_http=warn",
+    );
 
     // QL1A-km2 (a border approach) slows to a crawl, then clears.
     let mut batch: Vec<Value> = (1..=4)
@@ -82,4 +90,48 @@ async fn readings_flow_through_traffic_to_alerts_and_fan_out_to_a_tap() {
         congestion_ids.len()
     );
     assert_eq!(by_name("alerts")["stats"]["events_out"], 2);
+}
+
+/// The `batch delivered` log line of `route` whose inputs include `id`.
+fn delivered(host: &Host, route: &str, id: &str) -> Value {
+    host.logs()
+        .into_iter()
+        .find(|v| {
+            v["message"] == "batch delivered"
+                && v["span"]["route"] == route
+                && v["input.ids"]
+                    .as_str()
+                    .is_some_and(|ids| ids.split(',').any(|i| i == id))
+        })
+        .unwrap_or_else(|| panic!("no batch of route `{route}` delivered `{id}`"))
+}
+
+#[tokio::test]
+async fn the_logs_follow_one_event_from_route_to_route() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_city(
+        dir.path(),
+        &[PluginSpec::traffic().batch_size(1), PluginSpec::alerts()],
+    );
+    let host = Host::start_logging(
+        &config,
+        "info,cityhub_bus=debug,cityhub_api=warn,tower_http=warn",
+    );
+    let batch: Vec<Value> = (1..=3)
+        .map(|n| reading(&format!("t-{n}"), "QL4A-km8", 5.0, n))
+        .collect();
+    assert_eq!(host.post_batch(&batch).await.status(), 202);
+    let alert = host.wait_for_events("city.ioc.alert", 1).await;
+    let alert_id = alert[0]["event"]["id"].as_str().unwrap();
+
+    // The third reading made the segment severe: follow it.
+    let first = delivered(&host, "traffic", "t-3");
+    assert_eq!(first["span"]["plugin"], "traffic");
+    let congestion_id = first["output.ids"].as_str().unwrap();
+    assert!(
+        !congestion_id.is_empty() && !congestion_id.contains(','),
+        "{first}"
+    );
+    let second = delivered(&host, "alerts", congestion_id);
+    assert_eq!(second["output.ids"], alert_id, "{second}");
 }

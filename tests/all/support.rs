@@ -152,6 +152,11 @@ impl Host {
 
     /// Starts `cityhub serve --config CONFIG` (again, after a kill: same folder, same store).
     pub fn start_with(config: &Path) -> Self {
+        Self::start_logging(config, "info,cityhub_api=warn,tower_http=warn")
+    }
+
+    /// Like [`Host::start_with`], with `RUST_LOG` = `filter`.
+    pub fn start_logging(config: &Path, filter: &str) -> Self {
         let mut child = cityhub()
             .args([
                 "--log-format",
@@ -162,7 +167,7 @@ impl Host {
                 "--config",
             ])
             .arg(config)
-            .env("RUST_LOG", "info,cityhub_api=warn,tower_http=warn")
+            .env("RUST_LOG", filter)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

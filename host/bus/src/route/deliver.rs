@@ -71,11 +71,14 @@ impl Route {
     fn accept(&self, batch: &[Item], o: BatchOutput, out: &mut LaneOutcome) {
         self.slot.breaker.record_success();
         self.slot.apply(&o.state);
+        // With `RUST_LOG=cityhub_bus=debug`, this line links each input id
+        // to the ids it produced, inside the route's span: an event can be
+        // followed from route to route by its ids.
         debug!(
             events = batch.len(),
             outputs = o.events.len(),
-            first.id = %batch[0].stored.event.id,
             first.seq = batch[0].stored.seq,
+            input.ids = %ids(batch.iter().map(|i| i.stored.event.id.as_str())),
             output.ids = %ids(o.events.iter().map(|e| e.id.as_str())),
             "batch delivered"
         );
@@ -236,10 +239,13 @@ impl Route {
     }
 }
 
+/// The most ids one log line lists.
+const MAX_LOGGED_IDS: usize = 1000;
+
 fn ids<'a>(ids: impl Iterator<Item = &'a str>) -> String {
     let mut s = String::new();
     for (n, id) in ids.enumerate() {
-        if n == 8 {
+        if n == MAX_LOGGED_IDS {
             s.push_str(",…");
             break;
         }
