@@ -63,3 +63,18 @@ fn serve_says_how_to_build_a_missing_component() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cityhub plugin build"), "{err}");
 }
+
+#[test]
+fn the_demo_city_checks_clean() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = cityhub()
+        .arg("check")
+        .arg("--config")
+        .arg(root.join("city.toml"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("ok (2 plugins, 2 routes)"), "{text}");
+    assert!(out.stderr.is_empty(), "no warnings: {}", String::from_utf8_lossy(&out.stderr));
+}
