@@ -283,16 +283,30 @@ impl Route {
             Some(seq) if !replay => (seq - 1).min(upto),
             _ => upto,
         };
-        self.commit(&outcomes, upto).await?;
+        self.commit(outcomes, upto).await?;
         Ok(Some(upto))
     }
 
-    async fn commit(&self, outcomes: &[LaneOutcome], upto: Seq) -> Result<(), Error> {
+    async fn commit(&self, mut outcomes: Vec<LaneOutcome>, upto: Seq) -> Result<(), Error> {
         let name = self.slot.name();
         let version = self.slot.plugin.manifest().version.to_string();
-        let outputs: Vec<_> = outcomes.iter().flat_map(|o| o.outputs.clone()).collect();
-        let state: Vec<StateWrite> = outcomes.iter().flat_map(|o| o.state.clone()).collect();
-        let replayed: Vec<i64> = outcomes.iter().flat_map(|o| o.replayed.clone()).collect();
+        let (outputs, state, replayed) = if outcomes.len() == 1 {
+            let o = &mut outcomes[0];
+            (
+                std::mem::take(&mut o.outputs),
+                std::mem::take(&mut o.state),
+                std::mem::take(&mut o.replayed),
+            )
+        } else {
+            let mut all = (Vec::new(), Vec::new(), Vec::new());
+            for o in &mut outcomes {
+                all.0.append(&mut o.outputs);
+                all.1.append(&mut o.state);
+                all.2.append(&mut o.replayed);
+            }
+            all
+        };
+        let state: Vec<StateWrite> = state;
         let given: Vec<&Given> = outcomes.iter().flat_map(|o| &o.given_up).collect();
         let keep = self.entry.dead_letter;
         let letters: Vec<NewDeadLetter<'_>> = given
