@@ -1,5 +1,5 @@
-//! `GET /metrics`: per-plugin counters, failures by kind, call latency and
-//! consumer lag, in the Prometheus text format.
+//! `GET /metrics`: per-route and per-plugin counters, failures by kind,
+//! dead letters, latency histograms and lag, in the Prometheus text format.
 
 use std::collections::HashMap;
 
@@ -83,4 +83,27 @@ async fn counters_failures_latency_and_lag_are_exported() {
         get("cityhub_plugin_call_seconds_bucket{plugin=\"traffic\",le=\"+Inf\"}"),
         get("cityhub_plugin_call_seconds_count{plugin=\"traffic\"}")
     );
+    // Per route: what went in and out, the dead letter, the latency.
+    let route = |name: &str, r: &str| format!("{name}{{route=\"{r}\",plugin=\"{r}\"}}");
+    assert_eq!(get(&route("cityhub_route_events_in_total", "traffic")), 3.0);
+    assert_eq!(
+        get(&route("cityhub_route_events_out_total", "traffic")),
+        1.0
+    );
+    assert_eq!(
+        get(&route("cityhub_route_dead_letters_total", "hostile")),
+        1.0
+    );
+    assert_eq!(get(&route("cityhub_route_position", "traffic")), 5.0);
+    assert_eq!(
+        get("cityhub_dead_letters{route=\"hostile\",status=\"dead\"}"),
+        1.0
+    );
+    assert_eq!(
+        get(&route("cityhub_route_delivery_seconds_count", "traffic")),
+        3.0,
+        "one arrival-to-commit latency per delivered event"
+    );
+    assert_eq!(get("cityhub_plugin_suspended{plugin=\"hostile\"}"), 0.0);
+    assert_eq!(get("cityhub_ingest_pending_events"), 0.0);
 }

@@ -150,8 +150,9 @@ mod tests {
         assert_eq!(Millis::parse("200ms").unwrap().as_millis(), 200);
         assert_eq!(Millis::parse("2s").unwrap().as_millis(), 2000);
         assert!(Millis::parse("200").unwrap_err().contains("needs a unit"));
+        assert_eq!(Millis::parse("2h").unwrap().as_millis(), 7_200_000);
         assert!(
-            Millis::parse("2h")
+            Millis::parse("2d")
                 .unwrap_err()
                 .contains("not a duration unit")
         );
