@@ -175,3 +175,22 @@ async fn a_failing_event_in_a_batch_is_isolated_and_the_rest_delivered() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_suspended_plugin_is_tried_again_after_its_cool_down() {
+    let hostile = PluginSpec::hostile().plugin("circuit = { failures = 1, cool-down = \"1s\" }");
+    let (host, _dir) = Host::start(&[hostile]);
+    let panic = json!({"specversion": "1.0", "id": "cd-1", "source": "/tests/cd", "type": "test.hostile.panic"});
+    assert_eq!(host.post_batch(&[panic]).await.status(), 202);
+    host.wait_for_events("cityhub.plugin.suspended", 1).await;
+    let ok = json!({"specversion": "1.0", "id": "cd-2", "source": "/tests/cd", "type": "test.hostile.ok"});
+    assert_eq!(host.post_batch(&[ok]).await.status(), 202);
+    // After the cool-down the plugin is resumed by itself, and the event
+    // that waited is delivered.
+    let resumed = host.wait_for_events("cityhub.plugin.resumed", 1).await;
+    assert_eq!(resumed[0]["event"]["data"]["by"], "cool-down");
+    host.wait_until("type=test.hostile.ok", "cd-2's echo", |e| echoed(e, "cd-2"))
+        .await;
+    let plugins = host.get_json("/v1/plugins").await;
+    assert_eq!(plugins["plugins"][0]["status"], "running");
+}
