@@ -182,14 +182,10 @@ impl Bus {
         }
         self.check_lag()?;
         let _permit = self.gate.admit(events.len())?;
-        let appended = self
-            .core
-            .store
+        self.core
             .append(events)
             .await
-            .map_err(Error::store("storing ingested events"))?;
-        self.core.appended(&appended);
-        Ok(appended)
+            .map_err(Error::store("storing ingested events"))
     }
 
     fn check_lag(&self) -> Result<(), Error> {

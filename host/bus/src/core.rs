@@ -1,14 +1,18 @@
 //! [`Core`]: what the bus's tasks share — the store, the wake-up for new
 //! events, the newest seq, and how platform events are announced.
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{
+    Arc, Mutex,
+    atomic::{AtomicI64, Ordering},
+};
 
-use cityhub_store::{Appended, Seq, Store};
+use cityhub_cloudevents::CloudEvent;
+use cityhub_store::{Appended, Backend, BatchCommit, Seq, Store, StoredEvent};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 use tracing::{info, warn};
 
-use crate::{breaker::Transition, platform};
+use crate::{breaker::Transition, platform, tail::Tail};
 
 #[derive(Debug)]
 pub(crate) struct Core {
@@ -17,15 +21,90 @@ pub(crate) struct Core {
     pub appended: Notify,
     /// The newest seq known to be in the log (for lag without a query).
     pub last_seq: AtomicI64,
+    /// Held across an append and remembering it in `tail`, so the tail
+    /// sees appends in commit order.
+    turn: tokio::sync::Mutex<()>,
+    /// The newest events, on SQLite (see [`Tail`]).
+    tail: Option<Mutex<Tail>>,
 }
 
 impl Core {
     pub fn new(store: Store, last_seq: Seq) -> Self {
+        let tail = (store.backend() == Backend::Sqlite).then(|| Mutex::new(Tail::new(last_seq)));
         Self {
             store,
             appended: Notify::new(),
             last_seq: AtomicI64::new(last_seq),
+            turn: tokio::sync::Mutex::new(()),
+            tail,
         }
+    }
+
+    /// Appends `events` to the log (see [`Store::append`]), remembers them
+    /// in the tail and wakes the routes.
+    pub async fn append(
+        &self,
+        events: &[CloudEvent],
+    ) -> Result<Vec<Appended>, cityhub_store::Error> {
+        let turn = self.turn.lock().await;
+        let at = Store::recorded_now();
+        let appended = self.store.append_at(events, &at).await;
+        self.remember(events, None, appended.as_ref().ok(), &at);
+        drop(turn);
+        let appended = appended?;
+        self.appended(&appended);
+        Ok(appended)
+    }
+
+    /// Commits a route's window (see [`Store::commit_batch`]), remembering
+    /// its outputs in the tail and waking the routes if there are any.
+    pub async fn commit(&self, c: &BatchCommit<'_>) -> Result<Vec<Appended>, cityhub_store::Error> {
+        let turn = self.turn.lock().await;
+        let at = Store::recorded_now();
+        let appended = self.store.commit_batch_at(c, &at).await;
+        self.remember(c.outputs, Some(c.origin), appended.as_ref().ok(), &at);
+        drop(turn);
+        let appended = appended?;
+        if !appended.is_empty() {
+            self.appended(&appended);
+        }
+        Ok(appended)
+    }
+
+    /// Called under the turn. A failed append may or may not have stored
+    /// its events: the tail starts again after them.
+    fn remember(
+        &self,
+        events: &[CloudEvent],
+        origin: Option<&str>,
+        appended: Option<&Vec<Appended>>,
+        at: &cityhub_cloudevents::Timestamp,
+    ) {
+        let Some(tail) = &self.tail else { return };
+        let Ok(mut tail) = tail.lock() else { return };
+        match appended {
+            Some(a) => tail.remember(events, origin, a, at),
+            None => tail.reset(),
+        }
+    }
+
+    /// Up to `limit` events after `after`, from the tail when it reaches
+    /// back that far, else from the store.
+    pub async fn read_after(
+        &self,
+        after: Seq,
+        limit: u32,
+    ) -> Result<Vec<Arc<StoredEvent>>, cityhub_store::Error> {
+        if let Some(tail) = &self.tail
+            && let Some(events) = tail
+                .lock()
+                .ok()
+                .and_then(|t| t.read_after(after, limit as usize))
+        {
+            return Ok(events);
+        }
+        let events = self.store.read_after(after, limit).await?;
+        Ok(events.into_iter().map(Arc::new).collect())
     }
 
     /// Notes appended events and wakes the routes.
@@ -47,9 +126,8 @@ impl Core {
         let Some(event) = platform::event(ty, subject, data) else {
             return;
         };
-        match self.store.append(std::slice::from_ref(&event)).await {
-            Ok(a) => self.appended(&a),
-            Err(e) => warn!(event.type = ty, subject, "cannot store a platform event: {e}"),
+        if let Err(e) = self.append(std::slice::from_ref(&event)).await {
+            warn!(event.type = ty, subject, "cannot store a platform event: {e}");
         }
     }
 

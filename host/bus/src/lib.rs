@@ -45,6 +45,7 @@ mod retention;
 mod retry;
 mod route;
 mod slot;
+mod tail;
 
 pub use breaker::Status as PluginStatus;
 pub use bus::{Applied, Bus, BusOptions, PluginInfo, ReplayFrom, RouteInfo, unix_seconds};

@@ -1,9 +1,9 @@
 //! [`BatchCommit`]: what one plugin delivery produced, committed at once.
 
-use cityhub_cloudevents::CloudEvent;
+use cityhub_cloudevents::{CloudEvent, Timestamp};
 
 use crate::{
-    Appended, Error, NewDeadLetter, Seq, Store, row::now_micros, sql::Sql, store::with_pool,
+    Appended, Error, NewDeadLetter, Seq, Store, row::micros_floor, sql::Sql, store::with_pool,
 };
 
 /// The outcome of delivering one batch to a plugin, for [`Store::commit_batch`].
@@ -41,13 +41,24 @@ impl Store {
     /// drop it half-way). Dropped mid-transaction, the connection would hold
     /// SQLite's write lock until its rollback ran.
     pub async fn commit_batch(&self, c: &BatchCommit<'_>) -> Result<Vec<Appended>, Error> {
+        self.commit_batch_at(c, &Store::recorded_now()).await
+    }
+
+    /// [`Store::commit_batch`], recording the outputs at `at` (see
+    /// [`Store::append_at`]).
+    pub async fn commit_batch_at(
+        &self,
+        c: &BatchCommit<'_>,
+        at: &Timestamp,
+    ) -> Result<Vec<Appended>, Error> {
         const OP: &str = "commit_batch";
+        let at = micros_floor(at);
         let _turn = self.writer().await;
         with_pool!(self, pool => {
             let mut tx = Sql::begin_write(pool, !c.outputs.is_empty(), OP).await?;
             Sql::advance(&mut tx, c.consumer, c.position, OP).await?;
             let appended =
-                Sql::insert_events(&mut tx, c.outputs, Some(c.origin), now_micros(), OP).await?;
+                Sql::insert_events(&mut tx, c.outputs, Some(c.origin), at, OP).await?;
             Sql::write_state(&mut tx, c.plugin, c.state, OP).await?;
             if !c.dead_letters.is_empty() || !c.replayed.is_empty() {
                 crate::dead_letters::write(&mut tx, c.dead_letters, c.replayed, OP).await?;

@@ -5,7 +5,7 @@ use cityhub_cloudevents::{CloudEvent, Timestamp, TypePattern};
 
 use crate::{
     Error, Seq, Store,
-    row::{micros_ceil, now_micros},
+    row::{micros_ceil, micros_floor, now_micros, timestamp_from_micros},
     sql::{Filter, Sql, TypeFilter},
     store::with_pool,
 };
@@ -78,17 +78,29 @@ impl Store {
     /// events are then stored or not, and a sender that got no answer can
     /// send them again (duplicates are detected).
     pub async fn append(&self, events: &[CloudEvent]) -> Result<Vec<Appended>, Error> {
+        self.append_at(events, &Store::recorded_now()).await
+    }
+
+    /// [`Store::append`], recording the events at `at` (normally
+    /// [`Store::recorded_now`]): a caller that keeps its own copy of what it
+    /// appended knows the exact `recorded_at` a read would give back.
+    pub async fn append_at(
+        &self,
+        events: &[CloudEvent],
+        at: &Timestamp,
+    ) -> Result<Vec<Appended>, Error> {
         const OP: &str = "append";
         if events.is_empty() {
             return Ok(Vec::new());
         }
+        let at = micros_floor(at);
         let store = self.clone();
         let events = events.to_vec();
         self.detached(OP, async move {
             let _turn = store.writer().await;
             with_pool!(store, pool => {
                 let mut tx = Sql::begin_write(pool, true, OP).await?;
-                let appended = Sql::insert_events(&mut tx, &events, None, now_micros(), OP).await?;
+                let appended = Sql::insert_events(&mut tx, &events, None, at, OP).await?;
                 tx.commit().await.map_err(Error::db(OP))?;
                 Ok(appended)
             })
@@ -158,6 +170,11 @@ impl Store {
                 return Ok(found);
             }
         }
+    }
+
+    /// Now, as the store records it (to the microsecond).
+    pub fn recorded_now() -> Timestamp {
+        timestamp_from_micros(now_micros()).unwrap_or_else(Timestamp::now)
     }
 
     /// The seq of the newest event, or 0 when the log is empty.

@@ -209,7 +209,7 @@ impl Route {
                 });
             }
         };
-        let frame = encode_batch(batch.iter().map(|i| &i.stored));
+        let frame = encode_batch(batch.iter().map(|i| &*i.stored));
         let mut w = worker
             .take()
             .unwrap_or_else(|| Worker::new(self.slot.plugin.clone()));

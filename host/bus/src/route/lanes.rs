@@ -49,12 +49,12 @@ mod tests {
         );
         e.extensions.insert("partitionkey".into(), key.into());
         Item {
-            stored: StoredEvent {
+            stored: std::sync::Arc::new(StoredEvent {
                 seq,
                 recorded_at: Timestamp::now(),
                 origin: None,
                 event: e,
-            },
+            }),
             replay_of: None,
         }
     }

@@ -39,7 +39,7 @@ const REPLAY_ROUND: u32 = 100;
 /// dead letter.
 #[derive(Debug, Clone)]
 pub(crate) struct Item {
-    pub stored: StoredEvent,
+    pub stored: Arc<StoredEvent>,
     pub replay_of: Option<i64>,
 }
 
@@ -181,7 +181,8 @@ impl Route {
                 continue;
             }
 
-            let mut window = store
+            let mut window = self
+                .core
                 .read_after(position, limit)
                 .await
                 .map_err(Error::store("reading the log"))?;
@@ -199,7 +200,8 @@ impl Route {
                         _ = tokio::time::sleep(self.entry.linger) => {}
                         _ = stop.changed() => continue,
                     }
-                    window = store
+                    window = self
+                        .core
                         .read_after(position, limit)
                         .await
                         .map_err(Error::store("reading the log"))?;
@@ -325,10 +327,8 @@ impl Route {
                 attempts: g.attempts,
             })
             .collect();
-        let appended = self
-            .core
-            .store
-            .commit_batch(&BatchCommit {
+        self.core
+            .commit(&BatchCommit {
                 consumer: &self.consumer,
                 position: upto,
                 origin: name,
@@ -355,9 +355,6 @@ impl Route {
         } else {
             RouteStats::add(&s.dropped, fresh);
         }
-        if !appended.is_empty() {
-            self.core.appended(&appended);
-        }
         Ok(())
     }
 }
@@ -369,12 +366,12 @@ fn since(then: &cityhub_cloudevents::Timestamp, now: &cityhub_cloudevents::Times
 
 fn item_of_letter(d: DeadLetter) -> Item {
     Item {
-        stored: StoredEvent {
+        stored: Arc::new(StoredEvent {
             seq: d.seq,
             recorded_at: d.failed_at,
             origin: None,
             event: d.event,
-        },
+        }),
         replay_of: Some(d.id),
     }
 }
