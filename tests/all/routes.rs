@@ -142,4 +142,21 @@ async fn replaying_a_route_from_a_position_delivers_again() {
         .post_json("/v1/routes/nope/replay", json!({"after": 0}))
         .await;
     assert_eq!(status, 404);
+    // Replay only goes back: moving a route forward would skip events.
+    let (status, body) = host
+        .post_json("/v1/routes/hostile/replay", json!({"after": 1_000_000}))
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["code"], "replay_forward");
+    let (status, body) = host
+        .post_json(
+            "/v1/routes/hostile/replay",
+            json!({"since": "2999-01-01T00:00:00Z"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].clone()),
+        (202, json!(null)),
+        "a future time replays nothing: {body}"
+    );
 }

@@ -77,11 +77,39 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// Runs a bus operation on a task of its own and waits for it: the bus's
+    /// writes must run to completion even if the client hangs up (which
+    /// drops the handler), or a route could be left stopped half-way.
+    pub async fn detached<T, F>(f: F) -> Result<T, ApiError>
+    where
+        F: Future<Output = Result<T, cityhub_bus::Error>> + Send + 'static,
+        T: Send + 'static,
+    {
+        match tokio::spawn(f).await {
+            Ok(r) => r.map_err(ApiError::from),
+            Err(e) => Err(ApiError::internal(format!("a request's task failed: {e}"))),
+        }
+    }
+}
+
 impl From<cityhub_bus::Error> for ApiError {
     fn from(e: cityhub_bus::Error) -> Self {
         use cityhub_bus::Error as E;
         let (status, code, field, retry_after) = match &e {
-            E::Store { .. } => return Self::internal(e),
+            // The log is unavailable (busy, restarting): nothing was stored.
+            E::Store { .. } => {
+                tracing::error!("request failed: {e}");
+                return Self {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                    code: "store_unavailable",
+                    message: "the event log is unavailable right now; nothing was accepted, send again after Retry-After".into(),
+                    field: None,
+                    retry_after: Some(1),
+                };
+            }
+            E::Panicked { .. } => return Self::internal(e),
+            E::ReplayForward { .. } => (StatusCode::BAD_REQUEST, "replay_forward", None, None),
             E::RouteBehind { retry_after, .. } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "route_behind",

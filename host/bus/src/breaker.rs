@@ -70,6 +70,11 @@ impl Breaker {
         }
     }
 
+    /// Its settings.
+    pub fn circuit(&self) -> Circuit {
+        self.circuit
+    }
+
     /// The current status.
     pub fn status(&self) -> Status {
         self.status.borrow().clone()

@@ -3,7 +3,7 @@
 
 use std::{
     collections::BTreeMap,
-    sync::{Arc, Mutex, Weak},
+    sync::{Arc, Mutex, Weak, atomic::Ordering},
     time::{Duration, SystemTime},
 };
 
@@ -192,7 +192,9 @@ impl Bus {
         let last = self.core.last_seq();
         let view = self.view.lock().map(|v| v.clone()).unwrap_or_default();
         for (route, max_lag) in view {
-            if route.slot.breaker.is_suspended() {
+            // A suspended route waits on purpose, and a replaying one is
+            // catching up on events already accepted: neither holds ingest.
+            if route.slot.breaker.is_suspended() || route.stats.is_replaying() {
                 continue;
             }
             let lag = (last - route.stats.position()).max(0) as u64;
@@ -309,44 +311,62 @@ impl Bus {
 
     /// Runs `route` again from `from`: stops it after its current call,
     /// moves its position back, and starts it again. Returns the position it
-    /// restarts after and the end of the log now (the replay's goal).
+    /// restarts after and the end of the log now (the replay's goal); until
+    /// it gets there the route does not hold ingest back (`max-lag`).
+    /// Replay only goes back: a position past the route's is refused
+    /// ([`Error::ReplayForward`]), as it would skip events.
+    ///
+    /// Not cancel-safe: run it to completion (the API runs it on a task).
     pub async fn replay(&self, route: &str, from: ReplayFrom) -> Result<(Seq, Seq), Error> {
+        let store = &self.core.store;
+        let consumer = route::consumer_id(route);
         let mut routes = self.routes.lock().await;
-        let running = routes
-            .remove(route)
-            .ok_or_else(|| Error::UnknownRoute(route.to_owned()))?;
+        if !routes.contains_key(route) {
+            return Err(Error::UnknownRoute(route.to_owned()));
+        }
+        let position = match &from {
+            ReplayFrom::After(seq) => *seq,
+            ReplayFrom::Since(t) => store
+                .position_before(t)
+                .await
+                .map_err(Error::store("finding where to replay from"))?,
+        };
+        let current = store
+            .position(&consumer)
+            .await
+            .map_err(Error::store("reading the route's position"))?;
+        if position > current || position < 0 {
+            return Err(Error::ReplayForward {
+                route: route.to_owned(),
+                position,
+                current,
+            });
+        }
+        let Some(running) = routes.remove(route) else {
+            return Err(Error::UnknownRoute(route.to_owned()));
+        };
         let entry = running.route.entry.clone();
         let slot = running.route.slot.clone();
         stop(running).await;
-        let store = &self.core.store;
-        let result = async {
-            let position = match &from {
-                ReplayFrom::After(seq) => (*seq).max(0),
-                ReplayFrom::Since(t) => store
-                    .position_before(t)
-                    .await
-                    .map_err(Error::store("finding where to replay from"))?,
-            };
-            store
-                .rewind(&route::consumer_id(route), position)
-                .await
-                .map_err(Error::store("moving the route back"))?;
-            Ok((position, self.core.last_seq()))
+        let rewound = store
+            .rewind(&consumer, position)
+            .await
+            .map_err(Error::store("moving the route back"));
+        // Whatever happened, the route runs again, from its committed position.
+        let to = self.core.last_seq();
+        let running = self.start_route(entry, slot).await;
+        if rewound.is_ok() {
+            running
+                .route
+                .stats
+                .replaying_until
+                .store(to, Ordering::Relaxed);
         }
-        .await;
-        // Whatever happened, the route runs again.
-        slot.forget_state();
-        let running = self.spawn(entry, slot);
-        running.route.stats.position.store(
-            result.as_ref().map_or(0, |r| r.0),
-            std::sync::atomic::Ordering::Relaxed,
-        );
         routes.insert(route.to_owned(), running);
         self.refresh_view(&routes);
-        if let Ok((from, to)) = &result {
-            info!(route, from, to, "replaying a route");
-        }
-        result
+        rewound?;
+        info!(route, from = position, to, "replaying a route");
+        Ok((position, to))
     }
 
     /// Applies a new set of plugins and routes: starts new routes, restarts
@@ -363,7 +383,10 @@ impl Bus {
             for h in plugins {
                 let name = h.plugin.name().to_owned();
                 match slots.remove(&name) {
-                    Some(s) if Arc::ptr_eq(&s.plugin, &h.plugin) => {
+                    Some(s)
+                        if Arc::ptr_eq(&s.plugin, &h.plugin)
+                            && s.breaker.circuit() == h.circuit =>
+                    {
                         next.insert(name, s);
                     }
                     _ => {
@@ -409,21 +432,36 @@ impl Bus {
             if !applied.restarted.contains(&name) {
                 applied.started.push(name.clone());
             }
-            let r = self.spawn(entry, slot);
+            let r = self.start_route(entry, slot).await;
             running.insert(name, r);
         }
         self.refresh_view(&running);
         applied
     }
 
-    fn spawn(&self, entry: RouteEntry, slot: Arc<Slot>) -> Running {
+    /// Starts a route's task. A route that never ran starts at the end of
+    /// the log (its position is stored at once, so a crash before its first
+    /// commit does not move it); `cityhub replay` backfills it.
+    async fn start_route(&self, entry: RouteEntry, slot: Arc<Slot>) -> Running {
+        let consumer = route::consumer_id(entry.name.as_str());
+        let last = self.core.last_seq();
+        // On a store error the task itself tries again; until then the
+        // route is taken to be caught up, so that it holds nothing back.
+        let position = self
+            .core
+            .store
+            .position_or_init(&consumer, last)
+            .await
+            .unwrap_or(last);
+        let stats = Arc::new(RouteStats::default());
+        stats.position.store(position, Ordering::Relaxed);
         let (stop, stop_rx) = watch::channel(*self.shutdown.borrow());
         let route = Arc::new(Route {
-            consumer: route::consumer_id(entry.name.as_str()),
+            consumer,
             entry,
             slot,
             core: self.core.clone(),
-            stats: Arc::new(RouteStats::default()),
+            stats,
             stop: stop_rx,
         });
         let task = tokio::spawn(route.clone().run());

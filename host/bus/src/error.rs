@@ -58,6 +58,26 @@ pub enum Error {
     /// No plugin of that name.
     #[error("no plugin named `{0}`: `GET /v1/plugins` lists them")]
     UnknownPlugin(String),
+    /// A replay asked to move a route forward, which would skip events.
+    #[error(
+        "route `{route}` is at position {current}: replay goes back to an earlier position or time, \
+         and {position} is not one; to skip events, stop the route instead"
+    )]
+    ReplayForward {
+        /// The route.
+        route: String,
+        /// Where the replay would have started.
+        position: i64,
+        /// Where the route is.
+        current: i64,
+    },
+    /// A task of the bus panicked (a bug); the route starts again from its
+    /// committed position.
+    #[error("{what} panicked; delivery starts again from the committed position")]
+    Panicked {
+        /// What panicked.
+        what: String,
+    },
     /// The bus is shutting down.
     #[error("the host is shutting down: send again to another node or after it restarts")]
     ShuttingDown,

@@ -24,7 +24,7 @@ pub(crate) async fn run(bus: WeakBus, mut shutdown: watch::Receiver<bool>) {
             let alert = r.entry.lag_alert;
             let was = r.stats.lagging.load(Ordering::Relaxed);
             let name = r.entry.name.to_string();
-            if !was && r.lag > alert {
+            if !was && r.lag > alert && !r.stats.is_replaying() {
                 r.stats.lagging.store(true, Ordering::Relaxed);
                 tracing::warn!(route = %name, lag = r.lag, threshold = alert, "route is lagging");
                 bus.emit(

@@ -49,7 +49,14 @@ async fn sweep(
     for c in consumers {
         upto = upto.min(store.position(c).await?);
     }
-    let cutoff = Timestamp::from_datetime(Timestamp::now().datetime() - keep);
+    // A retention longer than the calendar reaches back keeps everything.
+    let Some(cutoff) = Timestamp::now()
+        .datetime()
+        .checked_sub(time::Duration::try_from(keep).unwrap_or(time::Duration::MAX))
+        .map(Timestamp::from_datetime)
+    else {
+        return Ok(0);
+    };
     let mut total = 0;
     loop {
         let n = store.delete_before(&cutoff, upto, CHUNK).await?;

@@ -17,15 +17,72 @@ pub struct PluginHandle {
     pub circuit: cityhub_config::Circuit,
 }
 
-/// One plugin's shared parts. Routes to the same plugin share its state:
-/// each call sees the writes of every batch before it that succeeded.
+/// One plugin's shared parts: the plugin, its breaker, and its committed
+/// state in memory. Only committed writes reach this copy; a window's
+/// uncommitted writes live in its [`WindowState`]. Routes to the same plugin
+/// see each other's writes once committed; two routes writing the same key
+/// at once end with the later commit's value.
 #[derive(Debug)]
 pub(crate) struct Slot {
     pub plugin: Arc<Plugin>,
     pub breaker: Breaker,
-    /// `None` until first needed, and again after a batch that applied
-    /// writes here was not committed (so the store's copy is the truth).
-    state: Mutex<Option<Arc<StateMap>>>,
+    state: Mutex<Committed>,
+}
+
+#[derive(Debug, Default)]
+struct Committed {
+    /// `None` until first needed, and after a commit whose outcome is
+    /// unknown (the store's copy is the truth).
+    map: Option<Arc<StateMap>>,
+    /// Bumped by every change, so a load that raced with one is not kept.
+    generation: u64,
+}
+
+/// A window's view of the plugin's state: the committed state when the
+/// window began, plus the writes of its successful batches so far, in the
+/// order they succeeded. Shared by the window's lanes; committed with the
+/// window, then applied to the [`Slot`].
+#[derive(Debug)]
+pub(crate) struct WindowState {
+    inner: Mutex<(Arc<StateMap>, Vec<StateWrite>)>,
+}
+
+impl WindowState {
+    pub fn new(base: Arc<StateMap>) -> Self {
+        Self {
+            inner: Mutex::new((base, Vec::new())),
+        }
+    }
+
+    /// What the next call reads.
+    pub fn snapshot(&self) -> Arc<StateMap> {
+        match self.inner.lock() {
+            Ok(i) => i.0.clone(),
+            Err(p) => p.into_inner().0.clone(),
+        }
+    }
+
+    /// Records a successful batch's writes, for the calls after it and for
+    /// the commit.
+    pub fn record(&self, writes: Vec<StateWrite>) {
+        if writes.is_empty() {
+            return;
+        }
+        let mut i = match self.inner.lock() {
+            Ok(i) => i,
+            Err(p) => p.into_inner(),
+        };
+        Arc::make_mut(&mut i.0).apply(&writes);
+        i.1.extend(writes);
+    }
+
+    /// The window's writes, in order.
+    pub fn into_writes(self) -> Vec<StateWrite> {
+        match self.inner.into_inner() {
+            Ok(i) => i.1,
+            Err(p) => p.into_inner().1,
+        }
+    }
 }
 
 impl Slot {
@@ -33,7 +90,7 @@ impl Slot {
         Self {
             plugin: handle.plugin.clone(),
             breaker: Breaker::new(handle.circuit),
-            state: Mutex::new(None),
+            state: Mutex::new(Committed::default()),
         }
     }
 
@@ -41,39 +98,48 @@ impl Slot {
         self.plugin.name()
     }
 
-    /// The current state, loading it from the store when not in memory.
+    /// The committed state, loading it from the store when not in memory.
     pub async fn state(&self, store: &Store) -> Result<Arc<StateMap>, Error> {
-        if let Some(s) = self.state.lock().ok().and_then(|s| s.clone()) {
-            return Ok(s);
-        }
+        let generation = match self.state.lock() {
+            Ok(s) => match &s.map {
+                Some(m) => return Ok(m.clone()),
+                None => s.generation,
+            },
+            Err(_) => 0,
+        };
         let entries = store
             .load_state(self.name())
             .await
             .map_err(Error::store("loading plugin state"))?;
         let loaded = Arc::new(StateMap::from_entries(entries));
-        if let Ok(mut s) = self.state.lock() {
-            // Another route may have loaded it meanwhile; keep theirs.
-            return Ok(s.get_or_insert(loaded).clone());
+        if let Ok(mut s) = self.state.lock()
+            && s.generation == generation
+            && s.map.is_none()
+        {
+            s.map = Some(loaded.clone());
         }
         Ok(loaded)
     }
 
-    /// Applies a successful batch's writes for the calls that follow.
-    pub fn apply(&self, writes: &[StateWrite]) {
+    /// Applies a committed window's writes.
+    pub fn apply_committed(&self, writes: &[StateWrite]) {
         if writes.is_empty() {
             return;
         }
-        if let Ok(mut s) = self.state.lock()
-            && let Some(map) = s.as_mut()
-        {
-            Arc::make_mut(map).apply(writes);
+        if let Ok(mut s) = self.state.lock() {
+            s.generation += 1;
+            if let Some(map) = s.map.as_mut() {
+                Arc::make_mut(map).apply(writes);
+            }
         }
     }
 
-    /// Forgets the in-memory state: the next call reloads the committed one.
+    /// Forgets the in-memory state: the next window reloads the committed
+    /// one (after a commit whose outcome is unknown).
     pub fn forget_state(&self) {
         if let Ok(mut s) = self.state.lock() {
-            *s = None;
+            s.generation += 1;
+            s.map = None;
         }
     }
 }

@@ -28,6 +28,30 @@ impl Store {
         .await
     }
 
+    /// The position of `consumer`; one that never had a position gets
+    /// `init` (stored, so it stays its starting point across restarts).
+    pub async fn position_or_init(&self, consumer: &str, init: Seq) -> Result<Seq, Error> {
+        const OP: &str = "position_or_init";
+        let store = self.clone();
+        let consumer = consumer.to_owned();
+        self.detached(OP, async move {
+            let _turn = store.writer().await;
+            with_pool!(store, pool => {
+                sqlx::query(
+                    "INSERT INTO positions (consumer, position) VALUES ($1, $2) \
+                     ON CONFLICT (consumer) DO NOTHING",
+                )
+                .bind(consumer.as_str())
+                .bind(init.max(0))
+                .execute(pool)
+                .await
+                .map_err(Error::db(OP))?;
+                Sql::position(pool, &consumer, OP).await
+            })
+        })
+        .await
+    }
+
     /// Moves `consumer` to `position`, backwards too: replaying a route from
     /// an earlier point. The consumer must not be running (the bus stops a
     /// route before rewinding it), or its next commit would move it forward

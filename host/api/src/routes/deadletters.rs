@@ -137,7 +137,9 @@ async fn replay_one(
             retry_after: None,
         });
     }
-    let ids = state.bus.replay_dead_letters(None, Some(&[id])).await?;
+    let bus = state.bus.clone();
+    let ids =
+        ApiError::detached(async move { bus.replay_dead_letters(None, Some(&[id])).await }).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({"replaying": ids}))))
 }
 
@@ -160,7 +162,7 @@ async fn replay_many(
         None => None,
         Some(Value::String(r)) => {
             state.bus.route(r)?;
-            Some(r.as_str())
+            Some(r.clone())
         }
         Some(other) => {
             return Err(ApiError::bad_request(
@@ -170,7 +172,10 @@ async fn replay_many(
             ));
         }
     };
-    let ids = state.bus.replay_dead_letters(route, None).await?;
+    let bus = state.bus.clone();
+    let ids =
+        ApiError::detached(async move { bus.replay_dead_letters(route.as_deref(), None).await })
+            .await?;
     Ok((StatusCode::ACCEPTED, Json(json!({"replaying": ids}))))
 }
 

@@ -78,7 +78,8 @@ async fn replay(
             ));
         }
     };
-    let (from, to) = state.bus.replay(&name, from).await?;
+    let (bus, route) = (state.bus.clone(), name.clone());
+    let (from, to) = ApiError::detached(async move { bus.replay(&route, from).await }).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({"route": name, "from": from, "to": to})),
@@ -122,7 +123,8 @@ async fn resume(
     State(state): State<AppState>,
     Path(name): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let was = state.bus.resume(&name).await?;
+    let (bus, plugin) = (state.bus.clone(), name.clone());
+    let was = ApiError::detached(async move { bus.resume(&plugin).await }).await?;
     Ok(Json(json!({"plugin": name, "resumed": was})))
 }
 

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use cityhub_runtime::{BatchFailure, BatchOutput, FailureKind, Worker};
 use tracing::{debug, warn};
 
-use super::{Given, Item, LaneOutcome, Route, RouteStats};
-use crate::{encode_batch, retry};
+use super::{Given, Item, LaneOutcome, Route, RouteStats, SUSPENDED};
+use crate::{encode_batch, retry, slot::WindowState};
 
 /// How one batch ended.
 enum Delivered {
@@ -31,6 +31,7 @@ impl Route {
         self: Arc<Self>,
         items: Vec<Item>,
         mut worker: Option<Worker>,
+        state: Arc<WindowState>,
         may_defer: bool,
     ) -> (Option<Worker>, LaneOutcome) {
         let mut out = LaneOutcome {
@@ -38,15 +39,21 @@ impl Route {
             ..LaneOutcome::default()
         };
         for batch in items.chunks(self.entry.batch_size.max(1) as usize) {
-            if out.deferred.is_some() {
+            if out.deferred.is_some() || out.stopped {
                 break;
             }
-            if may_defer && self.slot.breaker.is_suspended() {
-                out.deferred = Some(batch[0].stored.seq);
-                break;
+            if self.slot.breaker.is_suspended() {
+                if may_defer {
+                    out.deferred = Some(batch[0].stored.seq);
+                    break;
+                }
+                for item in batch {
+                    self.give_up_suspended(item, 0, &mut out);
+                }
+                continue;
             }
-            match self.deliver_batch(batch, &mut worker).await {
-                Delivered::Ok(o) => self.accept(batch, o, &mut out),
+            match self.deliver_batch(batch, &mut worker, &state).await {
+                Delivered::Ok(o) => self.accept(batch, o, &state, &mut out),
                 Delivered::Stopped => {
                     out.stopped = true;
                     break;
@@ -61,16 +68,16 @@ impl Route {
                         events = batch.len(),
                         "a batch failed on every attempt; trying its events one by one to find the ones at fault"
                     );
-                    self.isolate(batch, attempts, &mut worker, &mut out).await;
+                    self.isolate(batch, attempts, &mut worker, &state, &mut out)
+                        .await;
                 }
             }
         }
         (worker, out)
     }
 
-    fn accept(&self, batch: &[Item], o: BatchOutput, out: &mut LaneOutcome) {
+    fn accept(&self, batch: &[Item], o: BatchOutput, state: &WindowState, out: &mut LaneOutcome) {
         self.slot.breaker.record_success();
-        self.slot.apply(&o.state);
         // With `RUST_LOG=cityhub_bus=debug`, this line links each input id
         // to the ids it produced, inside the route's span: an event can be
         // followed from route to route by its ids.
@@ -83,7 +90,7 @@ impl Route {
             "batch delivered"
         );
         out.outputs.extend(o.events);
-        out.state.extend(o.state);
+        state.record(o.state);
         for i in batch {
             match i.replay_of {
                 Some(id) => out.replayed.push(id),
@@ -100,27 +107,38 @@ impl Route {
         batch: &[Item],
         attempts: u32,
         worker: &mut Option<Worker>,
+        state: &WindowState,
         out: &mut LaneOutcome,
     ) {
         for item in batch {
+            if self.stopped() {
+                out.stopped = true;
+                return;
+            }
             if self.slot.breaker.is_suspended() && out.may_defer {
                 out.deferred = Some(item.stored.seq);
                 return;
             }
             if self.slot.breaker.is_suspended() {
-                let reason = format!(
-                    "not delivered: plugin `{}` was suspended by its circuit breaker while this batch failed; replay once it is fixed",
-                    self.slot.name()
-                );
-                self.give_up_as(item, "suspended", &reason, attempts, out);
+                self.give_up_suspended(item, attempts, out);
                 continue;
             }
             let single = std::slice::from_ref(item);
-            match self.call(single, worker).await {
-                Ok(o) => self.accept(single, o, out),
+            match self.call(single, worker, state).await {
+                Ok(o) => self.accept(single, o, state, out),
                 Err(f) => self.give_up(item, &f, attempts + 1, out).await,
             }
         }
+    }
+
+    /// Gives up an event untried because the plugin is suspended (in a lane
+    /// that may not defer): always a dead letter, to replay once it works.
+    fn give_up_suspended(&self, item: &Item, attempts: u32, out: &mut LaneOutcome) {
+        let reason = format!(
+            "not delivered: plugin `{}` was suspended by its circuit breaker; replay once it is fixed",
+            self.slot.name()
+        );
+        self.give_up_as(item, SUSPENDED, &reason, attempts, out);
     }
 
     /// Gives up one event: counts it against the breaker (announcing a
@@ -146,7 +164,7 @@ impl Route {
             seq = item.stored.seq,
             failure,
             attempts,
-            dead_letter = self.entry.dead_letter || item.replay_of.is_some(),
+            dead_letter = self.entry.dead_letter || item.replay_of.is_some() || failure == SUSPENDED,
             "giving up on an event: {reason}"
         );
         out.given_up.push(Given {
@@ -159,12 +177,17 @@ impl Route {
 
     /// One batch with retries: exponential backoff with jitter between
     /// attempts, none for failures another attempt cannot fix.
-    async fn deliver_batch(&self, batch: &[Item], worker: &mut Option<Worker>) -> Delivered {
+    async fn deliver_batch(
+        &self,
+        batch: &[Item],
+        worker: &mut Option<Worker>,
+        state: &WindowState,
+    ) -> Delivered {
         let policy = self.entry.retry;
         let mut stop = self.stop.clone();
         let mut attempt = 1;
         loop {
-            match self.call(batch, worker).await {
+            match self.call(batch, worker, state).await {
                 Ok(o) => return Delivered::Ok(o),
                 Err(f) if attempt < policy.attempts && f.kind.is_retryable() => {
                     let wait = retry::delay(&policy, attempt);
@@ -198,17 +221,9 @@ impl Route {
         &self,
         batch: &[Item],
         worker: &mut Option<Worker>,
+        state: &WindowState,
     ) -> Result<BatchOutput, BatchFailure> {
-        let state = match self.slot.state(&self.core.store).await {
-            Ok(s) => s,
-            Err(e) => {
-                return Err(BatchFailure {
-                    kind: FailureKind::Start,
-                    reason: format!("cannot load the plugin's state: {e}"),
-                    event_id: None,
-                });
-            }
-        };
+        let state = state.snapshot();
         let frame = encode_batch(batch.iter().map(|i| &*i.stored));
         let mut w = worker
             .take()

@@ -27,13 +27,21 @@ use tracing::{Instrument, debug, error, info_span};
 
 pub use stats::RouteStats;
 
-use crate::{Error, core::Core, slot::Slot};
+use crate::{
+    Error,
+    core::Core,
+    slot::{Slot, WindowState},
+};
 
 /// How long a route waits before trying again after a store error.
 const STORE_RETRY: Duration = Duration::from_secs(1);
 
 /// Dead letters replayed per round.
 const REPLAY_ROUND: u32 = 100;
+
+/// The failure kind of an event given up untried because its plugin was
+/// suspended; always kept as a dead letter, whatever `dead-letter` says.
+pub(crate) const SUSPENDED: &str = "suspended";
 
 /// An event on its way to the plugin; `replay_of` is set for a replayed
 /// dead letter.
@@ -56,7 +64,6 @@ pub(crate) struct Given {
 #[derive(Debug, Default)]
 pub(crate) struct LaneOutcome {
     pub outputs: Vec<cityhub_cloudevents::CloudEvent>,
-    pub state: Vec<StateWrite>,
     pub given_up: Vec<Given>,
     pub replayed: Vec<i64>,
     /// When the delivered events (not replays) arrived in the log.
@@ -88,33 +95,32 @@ pub fn consumer_id(name: &str) -> String {
 }
 
 impl Route {
-    /// Runs until stopped. Store errors are logged and retried; they never
-    /// end the task, so a database restart does not stop delivery for good.
+    /// Runs until stopped. Delivery runs supervised: a store error or even a
+    /// panic is logged and delivery starts again from the committed
+    /// position, so neither stops the route for good.
     pub(crate) async fn run(self: Arc<Self>) {
         let span = info_span!("route", route = %self.entry.name, plugin = %self.entry.to);
-        async move {
-            let mut stop = self.stop.clone();
-            loop {
-                match self.clone().deliver().await {
-                    Ok(()) => return,
-                    Err(e) => {
-                        // Writes applied in memory may not have committed.
-                        self.slot.forget_state();
-                        error!("delivery stopped: {e}; retrying in {STORE_RETRY:?}");
-                        tokio::select! {
-                            _ = tokio::time::sleep(STORE_RETRY) => {}
-                            _ = stop.changed() => return,
-                        }
-                    }
-                }
+        let mut stop = self.stop.clone();
+        loop {
+            let delivery = tokio::spawn(self.clone().deliver().instrument(span.clone()));
+            let why = match delivery.await {
+                Ok(Ok(())) => return,
+                Ok(Err(e)) => e.to_string(),
+                Err(panic) => format!("delivery panicked: {panic}"),
+            };
+            // A commit may or may not have happened: reload the state.
+            self.slot.forget_state();
+            span.in_scope(|| error!("delivery stopped: {why}; starting again in {STORE_RETRY:?}"));
+            tokio::select! {
+                _ = tokio::time::sleep(STORE_RETRY) => {}
+                _ = stop.changed() => return,
             }
         }
-        .instrument(span)
-        .await
     }
 
-    fn stopped(&self) -> bool {
-        *self.stop.borrow()
+    /// Whether the route was asked to stop (or its bus is gone).
+    pub(crate) fn stopped(&self) -> bool {
+        *self.stop.borrow() || self.stop.has_changed().is_err()
     }
 
     /// Whether the route delivers `e`: a type it carries, passing its filter,
@@ -128,7 +134,7 @@ impl Route {
     async fn deliver(self: Arc<Self>) -> Result<(), Error> {
         let store = &self.core.store;
         let mut position = store
-            .position(&self.consumer)
+            .position_or_init(&self.consumer, self.core.last_seq())
             .await
             .map_err(Error::store("reading the route's position"))?;
         self.stats
@@ -235,21 +241,27 @@ impl Route {
         workers: &mut [Option<Worker>],
     ) -> Result<Option<Seq>, Error> {
         let replay = items.first().is_some_and(|i| i.replay_of.is_some());
+        // The state is loaded before any call: a store error here retries
+        // the window rather than failing the plugin.
+        let state = Arc::new(WindowState::new(self.slot.state(&self.core.store).await?));
         let outcomes: Vec<LaneOutcome> = if items.is_empty() {
             Vec::new()
         } else {
             let lanes = lanes::split(items, self.entry.partition_key.as_ref(), workers.len());
             if lanes.len() == 1 {
                 let lane = lanes.into_iter().next().unwrap_or_default();
-                let (w, o) = self.clone().run_lane(lane, workers[0].take(), true).await;
+                let (w, o) = self
+                    .clone()
+                    .run_lane(lane, workers[0].take(), state.clone(), true)
+                    .await;
                 workers[0] = w;
                 vec![o]
             } else {
                 let mut set = tokio::task::JoinSet::new();
                 for (i, lane) in lanes.into_iter().enumerate() {
                     let worker = workers[i].take();
-                    let route = self.clone();
-                    set.spawn(async move { (i, route.run_lane(lane, worker, false).await) });
+                    let (route, state) = (self.clone(), state.clone());
+                    set.spawn(async move { (i, route.run_lane(lane, worker, state, false).await) });
                 }
                 let mut outcomes: Vec<(usize, LaneOutcome)> = Vec::new();
                 while let Some(joined) = set.join_next().await {
@@ -258,17 +270,12 @@ impl Route {
                             workers[i] = w;
                             outcomes.push((i, o));
                         }
-                        // A lane's task panicked: treat as stopped, so the
-                        // window is delivered again.
+                        // The supervisor starts delivery again from the
+                        // committed position.
                         Err(e) => {
-                            error!("a lane failed: {e}");
-                            outcomes.push((
-                                usize::MAX,
-                                LaneOutcome {
-                                    stopped: true,
-                                    ..LaneOutcome::default()
-                                },
-                            ));
+                            return Err(Error::Panicked {
+                                what: format!("a lane of route `{}`: {e}", self.entry.name),
+                            });
                         }
                     }
                 }
@@ -277,7 +284,6 @@ impl Route {
             }
         };
         if outcomes.iter().any(|o| o.stopped) {
-            self.slot.forget_state();
             return Ok(None);
         }
         // Replayed letters are not in the log's order: the position stays.
@@ -285,36 +291,49 @@ impl Route {
             Some(seq) if !replay => (seq - 1).min(upto),
             _ => upto,
         };
-        self.commit(outcomes, upto).await?;
+        let writes = match Arc::try_unwrap(state) {
+            Ok(s) => s.into_writes(),
+            // Every lane has ended, so no clone is left; stay total anyway.
+            Err(_) => {
+                return Err(Error::Panicked {
+                    what: "a lane still held the window's state".to_owned(),
+                });
+            }
+        };
+        self.commit(outcomes, &writes, upto).await?;
+        self.slot.apply_committed(&writes);
         Ok(Some(upto))
     }
 
-    async fn commit(&self, mut outcomes: Vec<LaneOutcome>, upto: Seq) -> Result<(), Error> {
+    async fn commit(
+        &self,
+        mut outcomes: Vec<LaneOutcome>,
+        state: &[StateWrite],
+        upto: Seq,
+    ) -> Result<(), Error> {
         let name = self.slot.name();
         let version = self.slot.plugin.manifest().version.to_string();
-        let (outputs, state, replayed) = if outcomes.len() == 1 {
+        let (outputs, replayed) = if outcomes.len() == 1 {
             let o = &mut outcomes[0];
             (
                 std::mem::take(&mut o.outputs),
-                std::mem::take(&mut o.state),
                 std::mem::take(&mut o.replayed),
             )
         } else {
-            let mut all = (Vec::new(), Vec::new(), Vec::new());
+            let mut all = (Vec::new(), Vec::new());
             for o in &mut outcomes {
                 all.0.append(&mut o.outputs);
-                all.1.append(&mut o.state);
-                all.2.append(&mut o.replayed);
+                all.1.append(&mut o.replayed);
             }
             all
         };
-        let state: Vec<StateWrite> = state;
         let given: Vec<&Given> = outcomes.iter().flat_map(|o| &o.given_up).collect();
         let keep = self.entry.dead_letter;
         let letters: Vec<NewDeadLetter<'_>> = given
             .iter()
-            // A replayed letter that fails again stays a letter either way.
-            .filter(|g| keep || g.item.replay_of.is_some())
+            // A replayed letter that fails again stays a letter either way,
+            // and so does an event given up untried (plugin suspended).
+            .filter(|g| keep || g.item.replay_of.is_some() || g.failure == SUSPENDED)
             .map(|g| NewDeadLetter {
                 replay_of: g.item.replay_of,
                 route: self.entry.name.as_str(),
@@ -334,7 +353,7 @@ impl Route {
                 origin: name,
                 outputs: &outputs,
                 plugin: name,
-                state: &state,
+                state,
                 dead_letters: &letters,
                 replayed: &replayed,
             })
@@ -349,12 +368,13 @@ impl Route {
             .fetch_max(upto, std::sync::atomic::Ordering::Relaxed);
         RouteStats::add(&s.events_out, outputs.len() as u64);
         RouteStats::add(&s.replayed, replayed.len() as u64);
-        let fresh = given.iter().filter(|g| g.item.replay_of.is_none()).count() as u64;
-        if keep {
-            RouteStats::add(&s.dead_lettered, fresh);
-        } else {
-            RouteStats::add(&s.dropped, fresh);
-        }
+        let fresh = given.iter().filter(|g| g.item.replay_of.is_none());
+        let kept = fresh
+            .clone()
+            .filter(|g| keep || g.failure == SUSPENDED)
+            .count() as u64;
+        RouteStats::add(&s.dead_lettered, kept);
+        RouteStats::add(&s.dropped, fresh.count() as u64 - kept);
         Ok(())
     }
 }

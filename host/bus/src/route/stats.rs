@@ -32,6 +32,9 @@ pub struct RouteStats {
     pub latency: Histogram,
     /// Whether a `cityhub.route.lagging` was raised and not yet recovered.
     pub lagging: AtomicBool,
+    /// While replaying: the end of the log when the replay began (0 when
+    /// not replaying).
+    pub replaying_until: AtomicI64,
 }
 
 impl RouteStats {
@@ -43,5 +46,10 @@ impl RouteStats {
     /// The committed position.
     pub fn position(&self) -> i64 {
         self.position.load(Ordering::Relaxed)
+    }
+
+    /// Whether a replay has not reached its goal yet.
+    pub fn is_replaying(&self) -> bool {
+        self.position() < self.replaying_until.load(Ordering::Relaxed)
     }
 }

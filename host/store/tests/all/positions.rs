@@ -2,7 +2,10 @@
 
 use cityhub_store::{Error, Store};
 
-crate::suite!(positions_start_at_zero_and_move_forward_only);
+crate::suite!(
+    positions_start_at_zero_and_move_forward_only,
+    a_new_consumer_starts_where_it_is_told_once,
+);
 
 async fn positions_start_at_zero_and_move_forward_only(store: Store) {
     assert_eq!(store.position("traffic/readings").await.unwrap(), 0);
@@ -39,4 +42,13 @@ async fn positions_start_at_zero_and_move_forward_only(store: Store) {
         "{err}"
     );
     assert_eq!(store.position("new").await.unwrap(), 0);
+}
+
+async fn a_new_consumer_starts_where_it_is_told_once(store: Store) {
+    assert_eq!(store.position_or_init("route:new", 42).await.unwrap(), 42);
+    // Stored: a later start (after a crash) keeps the first starting point.
+    assert_eq!(store.position_or_init("route:new", 99).await.unwrap(), 42);
+    assert_eq!(store.position("route:new").await.unwrap(), 42);
+    store.set_position("route:old", 7).await.unwrap();
+    assert_eq!(store.position_or_init("route:old", 99).await.unwrap(), 7);
 }

@@ -138,7 +138,7 @@ async fn run(
 async fn reload(
     file: &Path,
     current: &CityConfig,
-    runtime: &Runtime,
+    runtime: &Arc<Runtime>,
     loaded: &mut Loaded,
     bus: &Bus,
 ) -> Option<CityConfig> {
@@ -171,7 +171,19 @@ async fn reload(
             );
         }
     }
-    let handles = match loaded.load(runtime, &next) {
+    // Reading and compiling components blocks: keep it off the async workers.
+    let (rt, mut l) = (runtime.clone(), std::mem::take(loaded));
+    let joined = tokio::task::spawn_blocking(move || {
+        let r = l.load(&rt, &next);
+        (l, next, r)
+    })
+    .await;
+    let Ok((l, next, result)) = joined else {
+        error!("reloading city.toml failed unexpectedly; the running configuration stays");
+        return None;
+    };
+    *loaded = l;
+    let handles = match result {
         Ok(h) => h,
         Err(e) => {
             error!(file = %file.display(), "city.toml was edited but a plugin does not load; the running configuration stays: {e:#}");
