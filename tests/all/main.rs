@@ -8,6 +8,7 @@
 
 mod artifacts;
 mod backpressure;
+mod bench;
 mod chain;
 mod cli;
 mod cli_bus;

@@ -1,6 +1,8 @@
 //! The subcommands, one module each. `deadletters`, `replay` and
-//! `plugin status|resume` talk to a running host through [`crate::client`].
+//! `plugin status|resume` talk to a running host through [`crate::client`];
+//! `bench` starts hosts of its own (this binary) and loads them over HTTP.
 
+mod bench;
 mod check;
 mod deadletters;
 mod plugin;
@@ -43,6 +45,10 @@ enum Command {
     Deadletters(deadletters::Command),
     /// Run a route of a running host again from a time or log position.
     Replay(replay::Args),
+    /// Measure throughput and latency of this binary's host over HTTP, on
+    /// SQLite and PostgreSQL, against an ingest-only baseline (build with
+    /// `--release`).
+    Bench(bench::Args),
 }
 
 /// Runs the parsed command. An error answer of the API is printed as its
@@ -54,6 +60,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plugin(cmd) => plugin::run(cmd),
         Command::Deadletters(cmd) => deadletters::run(cmd),
         Command::Replay(args) => replay::run(args),
+        Command::Bench(args) => bench::run(args),
     };
     match result {
         Err(e) => match e.downcast::<ApiError>() {
