@@ -297,3 +297,49 @@ async fn all_three_modes_are_accepted_and_stored_as_sent() {
     let err: Value = r.json().await.unwrap();
     assert_eq!(err["error"]["field"], "colour");
 }
+
+/// Concurrent requests are stored together (group commit), yet each gets its
+/// own answer: the same event sent by 20 senders at once is accepted once
+/// and reported as a duplicate to the 19 others.
+#[tokio::test]
+async fn concurrent_senders_of_one_event_get_one_acceptance() {
+    let (host, _dir) = Host::start(&[PluginSpec::traffic()]);
+    let mut tasks = Vec::new();
+    for s in 0..20u32 {
+        let (http, url) = (host.http.clone(), host.url("/v1/events"));
+        tasks.push(tokio::spawn(async move {
+            let body = vec![
+                crate::support::reading("same", "QL1A-km2", 30.0, 1),
+                crate::support::reading(&format!("own-{s}"), "QL1A-km2", 30.0, 2),
+            ];
+            let r = http
+                .post(url)
+                .header("content-type", "application/cloudevents-batch+json")
+                .body(serde_json::to_vec(&body).unwrap())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 202);
+            r.json::<serde_json::Value>().await.unwrap()
+        }));
+    }
+    let mut accepted_same = 0;
+    for t in tasks {
+        let v = t.await.unwrap();
+        let accepted: Vec<&str> = v["accepted"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i.as_str().unwrap())
+            .collect();
+        assert!(accepted.iter().any(|i| i.starts_with("own-")), "{v}");
+        if accepted.contains(&"same") {
+            accepted_same += 1;
+        } else {
+            assert_eq!(v["duplicates"], serde_json::json!(["same"]), "{v}");
+        }
+    }
+    assert_eq!(accepted_same, 1);
+    let stored = host.events("type=city.traffic.reading&limit=1000").await;
+    assert_eq!(stored.len(), 21);
+}

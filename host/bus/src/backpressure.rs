@@ -6,16 +6,19 @@
 //! whatever the senders do. A request larger than the whole bound waits for
 //! all of it, so it is still admitted when the log is idle.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{
+    Arc,
+    atomic::{AtomicU64, Ordering},
+};
 
-use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::Error;
 
 #[derive(Debug)]
 pub(crate) struct Gate {
     max: u32,
-    permits: Semaphore,
+    permits: Arc<Semaphore>,
     high_water: AtomicU64,
 }
 
@@ -23,15 +26,16 @@ impl Gate {
     pub fn new(max: u32) -> Self {
         Self {
             max,
-            permits: Semaphore::new(max as usize),
+            permits: Arc::new(Semaphore::new(max as usize)),
             high_water: AtomicU64::new(0),
         }
     }
 
-    /// Takes room for `n` events, or refuses with [`Error::LogBusy`].
-    pub fn admit(&self, n: usize) -> Result<SemaphorePermit<'_>, Error> {
+    /// Takes room for `n` events, or refuses with [`Error::LogBusy`]. The
+    /// room is freed when the permit is dropped: after the events are stored.
+    pub fn admit(&self, n: usize) -> Result<OwnedSemaphorePermit, Error> {
         let want = u32::try_from(n).unwrap_or(u32::MAX).clamp(1, self.max);
-        match self.permits.try_acquire_many(want) {
+        match self.permits.clone().try_acquire_many_owned(want) {
             Ok(p) => {
                 let depth = u64::from(self.max) - self.permits.available_permits() as u64;
                 self.high_water.fetch_max(depth, Ordering::Relaxed);

@@ -130,7 +130,7 @@ impl Bus {
             options.max_pending
         };
         let bus = Arc::new(Self {
-            core: Arc::new(Core::new(store.clone(), last)),
+            core: Core::start(store.clone(), last),
             gate: Gate::new(max_pending),
             accepts: options.accepts,
             shutdown,
@@ -166,7 +166,10 @@ impl Bus {
     /// `max-lag` behind ([`Error::RouteBehind`], HTTP 429) or when
     /// `max-pending` events already wait for the log ([`Error::LogBusy`],
     /// HTTP 503).
-    pub async fn ingest(&self, events: &[CloudEvent]) -> Result<Vec<Appended>, Error> {
+    ///
+    /// Requests arriving together are stored in one transaction (group
+    /// commit); each gets its own answer.
+    pub async fn ingest(&self, events: Vec<CloudEvent>) -> Result<Vec<Appended>, Error> {
         if *self.shutdown.borrow() {
             return Err(Error::ShuttingDown);
         }
@@ -181,9 +184,9 @@ impl Bus {
             });
         }
         self.check_lag()?;
-        let _permit = self.gate.admit(events.len())?;
+        let permit = self.gate.admit(events.len())?;
         self.core
-            .append(events)
+            .ingest(events, Some(permit))
             .await
             .map_err(Error::store("storing ingested events"))
     }

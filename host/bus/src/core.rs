@@ -9,7 +9,7 @@ use std::sync::{
 use cityhub_cloudevents::CloudEvent;
 use cityhub_store::{Appended, Backend, BatchCommit, Seq, Store, StoredEvent};
 use serde_json::{Value, json};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, OwnedSemaphorePermit, mpsc, oneshot};
 use tracing::{info, warn};
 
 use crate::{breaker::Transition, platform, tail::Tail};
@@ -26,18 +26,117 @@ pub(crate) struct Core {
     turn: tokio::sync::Mutex<()>,
     /// The newest events, on SQLite (see [`Tail`]).
     tail: Option<Mutex<Tail>>,
+    /// Ingest's queue to the group-commit writer ([`writer`]).
+    jobs: mpsc::Sender<Job>,
+}
+
+/// The most events the writer puts in one transaction.
+const GROUP_MAX: usize = 5_000;
+
+/// One ingest request waiting for the writer.
+struct Job {
+    events: Vec<CloudEvent>,
+    /// Held until the events are stored (ingest's bound, `max-pending`).
+    _permit: Option<OwnedSemaphorePermit>,
+    reply: oneshot::Sender<Result<Vec<Appended>, cityhub_store::Error>>,
+}
+
+/// Group commit: stores the ingest requests waiting at once in one
+/// transaction (up to [`GROUP_MAX`] events), so concurrent senders share the
+/// cost of a commit. Each request still gets its own answer; a duplicate
+/// of an event earlier in the same group is reported as a duplicate. If the
+/// group's transaction fails, each request is tried alone, so one answer
+/// never depends on another request. Runs until the bus is dropped; a
+/// request whose sender hung up is stored all the same.
+async fn writer(core: std::sync::Weak<Core>, mut jobs: mpsc::Receiver<Job>) {
+    while let Some(first) = jobs.recv().await {
+        let mut group = vec![first];
+        let mut n = group[0].events.len();
+        while n < GROUP_MAX {
+            match jobs.try_recv() {
+                Ok(j) => {
+                    n += j.events.len();
+                    group.push(j);
+                }
+                Err(_) => break,
+            }
+        }
+        let Some(core) = core.upgrade() else { return };
+        if group.len() == 1 {
+            for j in group {
+                let r = core.append(&j.events).await;
+                let _ = j.reply.send(r);
+            }
+            continue;
+        }
+        let mut all = Vec::with_capacity(n);
+        let mut lens = Vec::with_capacity(group.len());
+        for j in &mut group {
+            lens.push(j.events.len());
+            all.append(&mut j.events);
+        }
+        match core.append(&all).await {
+            Ok(mut appended) => {
+                for (j, len) in group.into_iter().zip(lens) {
+                    let rest = appended.split_off(len.min(appended.len()));
+                    let mine = std::mem::replace(&mut appended, rest);
+                    let _ = j.reply.send(Ok(mine));
+                }
+            }
+            Err(e) => {
+                warn!(
+                    requests = group.len(),
+                    "a group commit failed ({e}); storing its requests one by one"
+                );
+                for (mut j, len) in group.into_iter().zip(lens) {
+                    let rest = all.split_off(len.min(all.len()));
+                    j.events = std::mem::replace(&mut all, rest);
+                    let r = core.append(&j.events).await;
+                    let _ = j.reply.send(r);
+                }
+            }
+        }
+    }
 }
 
 impl Core {
-    pub fn new(store: Store, last_seq: Seq) -> Self {
+    /// The core, with its group-commit writer running on the current tokio
+    /// runtime.
+    pub fn start(store: Store, last_seq: Seq) -> Arc<Self> {
         let tail = (store.backend() == Backend::Sqlite).then(|| Mutex::new(Tail::new(last_seq)));
-        Self {
+        let (tx, rx) = mpsc::channel(1024);
+        let core = Arc::new(Self {
             store,
             appended: Notify::new(),
             last_seq: AtomicI64::new(last_seq),
             turn: tokio::sync::Mutex::new(()),
             tail,
-        }
+            jobs: tx,
+        });
+        tokio::spawn(writer(Arc::downgrade(&core), rx));
+        core
+    }
+
+    /// Stores an ingest request through the group-commit writer. Holding
+    /// `permit` until the events are stored; cancel-safe (the writer stores
+    /// them whether or not anyone waits for the answer).
+    pub async fn ingest(
+        &self,
+        events: Vec<CloudEvent>,
+        permit: Option<OwnedSemaphorePermit>,
+    ) -> Result<Vec<Appended>, cityhub_store::Error> {
+        let (reply, answer) = oneshot::channel();
+        let job = Job {
+            events,
+            _permit: permit,
+            reply,
+        };
+        let gone = || cityhub_store::Error::Interrupted {
+            op: "append",
+            why: "the bus is shutting down".to_owned(),
+        };
+        self.jobs.send(job).await.map_err(|_| gone())?;
+        answer.await.map_err(|_| gone())?
     }
 
     /// Appends `events` to the log (see [`Store::append`]), remembers them

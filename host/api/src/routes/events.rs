@@ -44,13 +44,14 @@ async fn ingest(
         .await
         .map_err(|_| ApiError::too_large(limit))?;
     let events = parse_request(&headers, bytes, &state.config.events)?;
-    let appended = state.bus.ingest(&events).await.map_err(ApiError::from)?;
+    let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
+    let appended = state.bus.ingest(events).await.map_err(ApiError::from)?;
     let mut accepted = Vec::new();
     let mut duplicates = Vec::new();
-    for (event, a) in events.iter().zip(&appended) {
+    for (id, a) in ids.iter().zip(&appended) {
         match a {
-            Appended::New(_) => accepted.push(event.id.as_str()),
-            Appended::Duplicate(_) => duplicates.push(event.id.as_str()),
+            Appended::New(_) => accepted.push(id.as_str()),
+            Appended::Duplicate(_) => duplicates.push(id.as_str()),
         }
     }
     Ok((
