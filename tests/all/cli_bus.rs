@@ -3,11 +3,7 @@
 //! print, what they change (checked through the HTTP API), and how they
 //! report an unreachable server and the API's errors.
 
-use std::{
-    path::Path,
-    process::Output,
-    time::{Duration, Instant},
-};
+use std::{path::Path, process::Output};
 
 use serde_json::{Value, json};
 
@@ -61,34 +57,6 @@ fn cli(host: &Host, args: &[&str]) -> Run {
     )
 }
 
-async fn get(host: &Host, path: &str) -> Value {
-    host.http
-        .get(host.url(path))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-/// Polls `GET path` until `pred` holds for its JSON.
-async fn wait_json(host: &Host, path: &str, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let v = get(host, path).await;
-        if pred(&v) {
-            return v;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "waited 30s for {what}; `{path}` gives {v:#}\nlog: {:#?}",
-            host.logs()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 fn letters(v: &Value) -> Vec<Value> {
     v["deadletters"].as_array().cloned().unwrap_or_default()
 }
@@ -130,16 +98,17 @@ async fn deadletters_are_listed_replayed_and_the_plugin_resumed_from_the_cli() {
     ];
     assert_eq!(host.post_batch(&events).await.status(), 202);
     let path = "/v1/deadletters?route=hostile";
-    let api = wait_json(&host, path, "3 dead letters", |v| {
-        all(v, 3, |d| d["status"] == "dead")
-    })
-    .await;
+    let api = host
+        .wait_json(path, "3 dead letters", |v| {
+            all(v, 3, |d| d["status"] == "dead")
+        })
+        .await;
     let api = letters(&api);
     let ids: Vec<i64> = api.iter().map(|d| d["id"].as_i64().unwrap()).collect();
 
     // Three failures in a row: the breaker suspended the plugin (before the
     // letters were committed), and `plugin status` says so and why.
-    let plugins = get(&host, "/v1/plugins").await;
+    let plugins = host.get_json("/v1/plugins").await;
     assert_eq!(plugin(&plugins, "hostile")["status"], "suspended");
     let status = cli(&host, &["plugin", "status"]).ok().stdout;
     let mut lines = status.lines();
@@ -216,7 +185,7 @@ async fn deadletters_are_listed_replayed_and_the_plugin_resumed_from_the_cli() {
             .join(", ")
     );
     assert_eq!(replay.stdout, expected);
-    let now = get(&host, path).await;
+    let now = host.get_json(path).await;
     assert!(all(&now, 3, |d| d["status"] == "replaying"), "{now:#}");
 
     // Resumed on command: the route delivers them again; they fail again
@@ -226,12 +195,9 @@ async fn deadletters_are_listed_replayed_and_the_plugin_resumed_from_the_cli() {
         resume.stdout,
         "plugin `hostile` was suspended; resumed: its routes deliver again\n"
     );
-    wait_json(
-        &host,
-        path,
-        "the letters dead again after 2 attempts",
-        |v| all(v, 3, |d| d["status"] == "dead" && d["attempts"] == 2),
-    )
+    host.wait_json(path, "the letters dead again after 2 attempts", |v| {
+        all(v, 3, |d| d["status"] == "dead" && d["attempts"] == 2)
+    })
     .await;
     let resume = cli(&host, &["plugin", "resume", "hostile"]).ok();
     assert!(resume.stdout.contains("was suspended; resumed"), "{resume}");
@@ -252,7 +218,7 @@ async fn deadletters_are_listed_replayed_and_the_plugin_resumed_from_the_cli() {
         )),
         "{waited}"
     );
-    let d = get(&host, &format!("/v1/deadletters/{first}")).await;
+    let d = host.get_json(&format!("/v1/deadletters/{first}")).await;
     assert_eq!((&d["status"], &d["attempts"]), (&json!("dead"), &json!(3)));
 
     // One failure does not suspend it.
@@ -261,7 +227,7 @@ async fn deadletters_are_listed_replayed_and_the_plugin_resumed_from_the_cli() {
         resume.stdout,
         "plugin `hostile` was not suspended; nothing to resume\n"
     );
-    let plugins = get(&host, "/v1/plugins").await;
+    let plugins = host.get_json("/v1/plugins").await;
     assert_eq!(plugin(&plugins, "hostile")["status"], "running");
 }
 
@@ -277,14 +243,15 @@ async fn replay_follows_the_route_to_the_end_of_the_log_and_sums_up() {
     // Delivered once: the echoes stored, the panics dead-lettered, and the
     // route at the end of the log.
     host.wait_for_events("test.hostile.ok", 80).await;
-    wait_json(&host, "/v1/deadletters", "2 dead letters", |v| {
+    host.wait_json("/v1/deadletters", "2 dead letters", |v| {
         letters(v).len() == 2
     })
     .await;
-    let before = wait_json(&host, "/v1/routes/hostile", "the route at the end", |r| {
-        r["position"] == r["last_seq"]
-    })
-    .await;
+    let before = host
+        .wait_json("/v1/routes/hostile", "the route at the end", |r| {
+            r["position"] == r["last_seq"]
+        })
+        .await;
     let end = before["last_seq"].as_i64().unwrap();
 
     let run = cli(&host, &["replay", "--route", "hostile", "--after", "0"]).ok();
@@ -311,10 +278,10 @@ async fn replay_follows_the_route_to_the_end_of_the_log_and_sums_up() {
     );
     assert!(summary.contains(" events/s)"), "{summary}");
     // The command ended because the route got there.
-    let after = get(&host, "/v1/routes/hostile").await;
+    let after = host.get_json("/v1/routes/hostile").await;
     assert!(after["position"].as_i64().unwrap() >= to, "{after:#}");
     // The panics failed again: two new letters.
-    wait_json(&host, "/v1/deadletters", "4 dead letters", |v| {
+    host.wait_json("/v1/deadletters", "4 dead letters", |v| {
         letters(v).len() == 4
     })
     .await;
