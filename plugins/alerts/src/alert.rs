@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::congestion::{Level, Point};
+use cityhub_sdk::geo::Point;
+
+use crate::congestion::Level;
 
 /// Whether an alert begins or ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use cityhub_sdk::{Error, Event, Timestamp};
+use cityhub_sdk::{Error, Event, Timestamp, geo::Point};
 use serde::{Deserialize, Serialize};
 
 use crate::record::CLOSED_PREFIX;
@@ -63,16 +63,6 @@ pub struct Congestion<'a> {
     pub observed_at: Cow<'a, str>,
 }
 
-/// A GeoJSON point, `[longitude, latitude]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct Point<'a> {
-    /// Always `Point`.
-    #[serde(rename = "type", borrow)]
-    pub kind: Cow<'a, str>,
-    /// `[longitude, latitude]`, WGS84.
-    pub coordinates: [f64; 2],
-}
-
 impl Congestion<'_> {
     /// Checks the values serde cannot, and returns when the traffic was
     /// observed. Errors are invalid-input errors naming `event` and the field.
@@ -86,19 +76,9 @@ impl Congestion<'_> {
                 format!("must be 1 to {MAX_SEGMENT_ID} bytes, got {}", segment.len()),
             ));
         }
-        if self.location.kind != "Point" {
-            return Err(bad(
-                "location.type",
-                format!("must be \"Point\", got {:?}", self.location.kind),
-            ));
-        }
-        let [lon, lat] = self.location.coordinates;
-        if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
-            return Err(bad(
-                "location.coordinates",
-                format!("must be [longitude, latitude], got [{lon}, {lat}]"),
-            ));
-        }
+        self.location
+            .check()
+            .map_err(|(member, why)| bad(&format!("location.{member}"), why))?;
         let speed = self.average_vehicle_speed;
         if !(0.0..=MAX_SPEED_KMH).contains(&speed) {
             return Err(bad(

@@ -44,8 +44,9 @@ mod record;
 use cityhub_sdk::{Batch, Context, Error, Event, Output, Plugin};
 
 pub use alert::{Alert, Priority, Status, Title};
+pub use cityhub_sdk::geo::Point;
 pub use config::{Config, MinLevel};
-pub use congestion::{Congestion, Level, MAX_SEGMENT_ID, Point};
+pub use congestion::{Congestion, Level, MAX_SEGMENT_ID};
 pub use record::{CLOSED_PREFIX, Closed, OPEN_PREFIX, Opened, Record};
 
 /// The event type the plugin reads.

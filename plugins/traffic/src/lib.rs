@@ -37,8 +37,9 @@ mod segment;
 use cityhub_sdk::{Batch, Context, Error, Event, Output, Plugin};
 use serde::Serialize;
 
+pub use cityhub_sdk::geo::Point;
 pub use config::{Alpha, Config, Kmh};
-pub use reading::{MAX_SEGMENT_ID, Point, Reading};
+pub use reading::{MAX_SEGMENT_ID, Reading};
 pub use segment::{ENCODED_LEN, KEY_PREFIX, Level, Segment};
 
 /// The event type the plugin reads.

@@ -3,8 +3,8 @@
 
 use std::borrow::Cow;
 
-use cityhub_sdk::{Error, Event, Timestamp};
-use serde::{Deserialize, Serialize};
+use cityhub_sdk::{Error, Event, Timestamp, geo::Point};
+use serde::Deserialize;
 
 /// The longest segment id: `segment/<id>` must fit a 256-byte state key.
 pub const MAX_SEGMENT_ID: usize = 256 - crate::segment::KEY_PREFIX.len();
@@ -39,16 +39,6 @@ pub struct Reading<'a> {
     pub lane_id: Option<u32>,
 }
 
-/// A GeoJSON point, `[longitude, latitude]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct Point<'a> {
-    /// Always `Point`.
-    #[serde(rename = "type", borrow)]
-    pub kind: Cow<'a, str>,
-    /// `[longitude, latitude]`, WGS84.
-    pub coordinates: [f64; 2],
-}
-
 impl Reading<'_> {
     /// Checks the values serde cannot, and returns when the window ended.
     /// Errors are invalid-input errors naming `event` and the field.
@@ -62,19 +52,9 @@ impl Reading<'_> {
                 format!("must be 1 to {MAX_SEGMENT_ID} bytes, got {}", segment.len()),
             ));
         }
-        if self.location.kind != "Point" {
-            return Err(bad(
-                "location.type",
-                format!("must be \"Point\", got {:?}", self.location.kind),
-            ));
-        }
-        let [lon, lat] = self.location.coordinates;
-        if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
-            return Err(bad(
-                "location.coordinates",
-                format!("must be [longitude, latitude], got [{lon}, {lat}]"),
-            ));
-        }
+        self.location
+            .check()
+            .map_err(|(member, why)| bad(&format!("location.{member}"), why))?;
         if !(self.intensity.is_finite() && self.intensity >= 0.0) {
             return Err(bad(
                 "intensity",

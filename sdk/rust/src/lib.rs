@@ -66,6 +66,7 @@ mod context;
 mod error;
 mod event;
 mod export;
+pub mod geo;
 mod host;
 mod json;
 mod log;
