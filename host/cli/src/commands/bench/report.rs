@@ -18,20 +18,7 @@ use crate::table::{render, thousands};
 pub const ORDER: [&str; 4] = ["batch-100", "single", "latency", "chain"];
 
 /// A store the bench runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-impl fmt::Display for Backend {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Sqlite => "sqlite",
-            Self::Postgres => "postgres",
-        })
-    }
-}
+pub use cityhub_store::Backend;
 
 /// One scenario's result on one store.
 #[derive(Debug)]
