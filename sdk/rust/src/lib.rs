@@ -62,6 +62,7 @@
 #![deny(missing_docs)]
 
 mod batch;
+pub mod city;
 mod context;
 mod error;
 mod event;
