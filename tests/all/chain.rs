@@ -1,6 +1,6 @@
 //! A chain with fan-out on the bus: sensor readings → `traffic` →
 //! `city.traffic.congestion`, which fans out to two routes: `alerts` (→
-//! `city.ioc.alert` for the operations centre) and a tap on `hostile` that
+//! `city.traffic.alert` for the operations centre) and a tap on `hostile` that
 //! echoes each congestion event. Every step is a real plugin in the real
 //! host; each congestion event reaches both routes exactly once.
 
@@ -29,9 +29,11 @@ async fn readings_flow_through_traffic_to_alerts_and_fan_out_to_a_tap() {
     assert_eq!(host.post_batch(&batch).await.status(), 202);
 
     let alerts = host
-        .wait_until("type=city.ioc.alert", "an open and a resolved alert", |e| {
-            e.len() >= 2
-        })
+        .wait_until(
+            "type=city.traffic.alert",
+            "an open and a resolved alert",
+            |e| e.len() >= 2,
+        )
         .await;
     let open = &alerts[0]["event"];
     assert_eq!(alerts[0]["origin"], "alerts");
@@ -121,7 +123,7 @@ async fn the_logs_follow_one_event_from_route_to_route() {
         .map(|n| reading(&format!("t-{n}"), "QL4A-km8", 5.0, n))
         .collect();
     assert_eq!(host.post_batch(&batch).await.status(), 202);
-    let alert = host.wait_for_events("city.ioc.alert", 1).await;
+    let alert = host.wait_for_events("city.traffic.alert", 1).await;
     let alert_id = alert[0]["event"]["id"].as_str().unwrap();
 
     // The third reading made the segment severe: follow it.

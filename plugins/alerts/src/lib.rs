@@ -4,7 +4,9 @@
 //! Reads the traffic plugin's `city.traffic.congestion` events (data:
 //! `refRoadSegment`, `location`, `averageVehicleSpeed`, `level` = `heavy`,
 //! `severe` or `cleared`, optional `congested`, `observedAt`; other fields
-//! are ignored) and emits `city.ioc.alert` events for the IOC's screen:
+//! are ignored) and emits `city.traffic.alert` events, the city's shared
+//! alert shape (`plugins/README.md`, [`cityhub_sdk::city::Alert`]), which
+//! the `ioc` plugin gathers for the operations centre's screen:
 //!
 //! - one alert with `status: "open"` when a segment's level reaches
 //!   `min_level` (default `severe`) and none is open for it yet;
@@ -17,17 +19,24 @@
 //! `observedAt` if it has none), data =
 //!
 //! ```json
-//! {"alertId": "QL1A-km2", "status": "open", "category": "traffic", "priority": "high",
-//!  "segment": "QL1A-km2", "level": "severe", "averageVehicleSpeed": 9.84,
-//!  "location": {"type": "Point", "coordinates": [106.708, 21.968]},
+//! {"alertId": "QL1A-km2", "status": "open", "category": "traffic",
+//!  "subCategory": "congestion", "severity": "high",
 //!  "title": {"vi": "Ùn tắc nghiêm trọng tại QL1A-km2", "en": "Severe congestion at QL1A-km2"},
-//!  "observedAt": "2026-11-27T07:30:00+07:00"}
+//!  "location": {"type": "Point", "coordinates": [106.708, 21.968]},
+//!  "figures": {"averageVehicleSpeed": 9.84, "level": "severe", "segment": "QL1A-km2"},
+//!  "observedAt": "2026-11-27T07:30:00+07:00",
+//!  "priority": "high", "segment": "QL1A-km2", "level": "severe"}
 //! ```
 //!
 //! `alertId` is the segment, so an alert's `open` and `resolved` events
 //! share it. `priority` is `high` for the `border_segments` (the approaches
 //! to the Hữu Nghị and Tân Thanh border gates, where fruit trucks queue) and
-//! `normal` elsewhere; a resolution keeps the priority its alert opened with.
+//! `normal` elsewhere; `severity` follows it: `high` for a border segment
+//! (a queue there holds up the province's border trade), `medium` for any
+//! other. A resolution keeps the priority and severity its alert opened
+//! with. `figures` hold the segment's smoothed `averageVehicleSpeed` (km/h)
+//! and `level` now; `priority`, `segment` and `level` stay top-level too,
+//! as before the shared shape. There is no `description`.
 //!
 //! State, per segment: `open/<segment>` while its alert is open, then
 //! `closed/<segment>` (see [`Record`]). A congestion event observed no later
@@ -43,7 +52,8 @@ mod record;
 
 use cityhub_sdk::{Batch, Context, Error, Event, Output, Plugin};
 
-pub use alert::{Alert, Priority, Status, Title};
+pub use alert::{Alert, CATEGORY, Priority, SUB_CATEGORY, title};
+pub use cityhub_sdk::city::AlertStatus;
 pub use cityhub_sdk::geo::Point;
 pub use config::{Config, MinLevel};
 pub use congestion::{Congestion, Level, MAX_SEGMENT_ID};
@@ -52,7 +62,7 @@ pub use record::{CLOSED_PREFIX, Closed, OPEN_PREFIX, Opened, Record};
 /// The event type the plugin reads.
 pub const CONGESTION: &str = "city.traffic.congestion";
 /// The event type the plugin emits.
-pub const ALERT: &str = "city.ioc.alert";
+pub const ALERT: &str = "city.traffic.alert";
 
 /// The plugin: its configuration. Everything else lives in state.
 #[derive(Debug)]
@@ -109,7 +119,7 @@ impl Alerts {
                 state.set_json(&record::key(OPEN_PREFIX, segment), &opened)?;
                 // (also when `closed/` was unreadable, so the record counted as none)
                 state.delete(&record::key(CLOSED_PREFIX, segment))?;
-                (Status::Open, priority)
+                (AlertStatus::Open, priority)
             }
             Record::Open { priority, .. } if !alarming => {
                 let closed = Closed {
@@ -119,7 +129,7 @@ impl Alerts {
                 state.set_json(&record::key(CLOSED_PREFIX, segment), &closed)?;
                 state.delete(&record::key(OPEN_PREFIX, segment))?;
                 (
-                    Status::Resolved,
+                    AlertStatus::Resolved,
                     priority.unwrap_or_else(|| self.priority(segment)),
                 )
             }
@@ -127,18 +137,15 @@ impl Alerts {
             _ => return Ok(()),
         };
 
-        let alert = Alert {
-            alert_id: segment,
+        let alert = Alert::new(
             status,
-            category: "traffic",
             priority,
             segment,
-            level: congestion.level,
-            average_vehicle_speed: congestion.average_vehicle_speed,
-            location: &congestion.location,
-            title: Title::new(status, congestion.level, segment),
-            observed_at: &congestion.observed_at,
-        };
+            congestion.level,
+            congestion.average_vehicle_speed,
+            &congestion.location,
+            &congestion.observed_at,
+        );
         let output = Output::new(ALERT)
             .subject(segment)
             .time(event.time().unwrap_or(&congestion.observed_at))

@@ -80,6 +80,10 @@ fn border_segments_get_high_priority() {
             ("LS-KyLua", "open", "severe", "normal"),
         ])
     );
+    let severity =
+        |o: &cityhub_sdk::testing::OutputEvent| o.json::<Value>().unwrap()["severity"].clone();
+    assert_eq!(severity(&out[0]), "high", "a border approach");
+    assert_eq!(severity(&out[2]), "medium", "a city street");
 
     // Configured, the list replaces the default one.
     let mut h = harness_with(json!({"border_segments": ["LS-KyLua"]}));

@@ -12,7 +12,7 @@ fn severe_congestion_opens_an_alert_and_clearing_resolves_it() {
     let out = h.handle(&[congestion("QL1A-km2", "severe", 30)]).unwrap();
     assert_eq!(out.len(), 1);
     let open = &out[0];
-    assert_eq!(open.ty, "city.ioc.alert");
+    assert_eq!(open.ty, "city.traffic.alert");
     assert_eq!(open.subject.as_deref(), Some("QL1A-km2"));
     assert_eq!(open.time.as_deref(), Some(time(30).as_str()));
     let data: Value = open.json().unwrap();
@@ -22,16 +22,18 @@ fn severe_congestion_opens_an_alert_and_clearing_resolves_it() {
             "alertId": "QL1A-km2",
             "status": "open",
             "category": "traffic",
-            "priority": "high",
-            "segment": "QL1A-km2",
-            "level": "severe",
-            "averageVehicleSpeed": 8.5,
-            "location": {"type": "Point", "coordinates": [106.708, 21.968]},
+            "subCategory": "congestion",
+            "severity": "high",
             "title": {
                 "vi": "Ùn tắc nghiêm trọng tại QL1A-km2",
                 "en": "Severe congestion at QL1A-km2",
             },
+            "location": {"type": "Point", "coordinates": [106.708, 21.968]},
+            "figures": {"averageVehicleSpeed": 8.5, "level": "severe", "segment": "QL1A-km2"},
             "observedAt": "2026-11-27T07:30:00+07:00",
+            "priority": "high",
+            "segment": "QL1A-km2",
+            "level": "severe",
         })
     );
     assert_eq!(
@@ -49,16 +51,18 @@ fn severe_congestion_opens_an_alert_and_clearing_resolves_it() {
             "alertId": "QL1A-km2",
             "status": "resolved",
             "category": "traffic",
-            "priority": "high",
-            "segment": "QL1A-km2",
-            "level": "cleared",
-            "averageVehicleSpeed": 24.3,
-            "location": {"type": "Point", "coordinates": [106.708, 21.968]},
+            "subCategory": "congestion",
+            "severity": "high",
             "title": {
                 "vi": "Hết ùn tắc tại QL1A-km2",
                 "en": "Congestion cleared at QL1A-km2",
             },
+            "location": {"type": "Point", "coordinates": [106.708, 21.968]},
+            "figures": {"averageVehicleSpeed": 24.3, "level": "cleared", "segment": "QL1A-km2"},
             "observedAt": "2026-11-27T08:35:00+07:00",
+            "priority": "high",
+            "segment": "QL1A-km2",
+            "level": "cleared",
         })
     );
     assert_eq!(h.state().get("open/QL1A-km2"), None);

@@ -1,6 +1,7 @@
 //! Building congestion events for the tests, and reading the alerts back.
 
 use cityhub_plugin_alerts::Alerts;
+use cityhub_sdk::city::{Alert, Severity};
 use cityhub_sdk::testing::{Harness, OutputEvent, TestEvent};
 use serde_json::{Value, json};
 
@@ -66,18 +67,32 @@ pub fn harness_with(config: Value) -> Harness<Alerts> {
     Harness::<Alerts>::new(config).unwrap()
 }
 
-/// `(segment, status, level, priority)` of each output, checking the type,
-/// the subject and the alert id on the way.
+/// `(segment, status, level, priority)` of each output, checking on the way
+/// the type, the subject, the alert id and the shared alert fields that
+/// follow from them.
 pub fn alerts(outputs: &[OutputEvent]) -> Vec<(String, String, String, String)> {
     outputs
         .iter()
         .map(|o| {
-            assert_eq!(o.ty, "city.ioc.alert");
+            assert_eq!(o.ty, "city.traffic.alert");
             let data: Value = o.json().unwrap();
+            // It reads as the city's shared alert shape.
+            let shared: Alert = serde_json::from_value(data.clone()).unwrap();
             let segment = data["segment"].as_str().unwrap().to_owned();
             assert_eq!(o.subject.as_deref(), Some(segment.as_str()));
-            assert_eq!(data["alertId"], segment);
+            assert_eq!(shared.alert_id, segment);
+            assert_eq!(
+                (&*shared.category, &*shared.sub_category),
+                ("traffic", "congestion")
+            );
+            assert_eq!(shared.figures["segment"], segment);
+            assert_eq!(shared.figures["level"], data["level"]);
             let field = |name: &str| data[name].as_str().unwrap().to_owned();
+            let severity = match field("priority").as_str() {
+                "high" => Severity::High,
+                _ => Severity::Medium,
+            };
+            assert_eq!(shared.severity, severity);
             (segment, field("status"), field("level"), field("priority"))
         })
         .collect()
