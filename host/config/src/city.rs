@@ -10,6 +10,7 @@ use cityhub_manifest::{ByteSize, Diagnostic, Diagnostics, Manifest, PluginName};
 use toml::Spanned;
 
 use crate::{
+    ClockConfig, Open311Config,
     checker::Checker,
     raw::{RawCity, RawPlugin},
     route::{Circuit, IngestConfig, RouteEntry},
@@ -39,6 +40,10 @@ pub struct CityConfig {
     pub plugins: Vec<PluginEntry>,
     /// The routes, by name.
     pub routes: Vec<RouteEntry>,
+    /// The platform clock's ticks (`[clock]`).
+    pub clock: ClockConfig,
+    /// The Open311 GeoReport v2 endpoint (`[open311]`); `None` serves none.
+    pub open311: Option<Open311Config>,
 }
 
 /// HTTP server settings (`[server]`).
@@ -182,6 +187,12 @@ impl CityConfig {
             c.errors.push(Diagnostic::file(file, "no plugins configured: add a `[plugins.NAME]` table with `path = \"plugins/NAME\"`"));
         }
         let routes = c.routes(&raw, &ingest, accepts_known, &plugins);
+        let clock = c.clock(&raw.clock);
+        let configured: Vec<&str> = raw.plugins.keys().map(|k| k.get_ref().as_str()).collect();
+        let open311 = raw
+            .open311
+            .as_ref()
+            .and_then(|o| c.open311(o, &configured, &plugins));
         match (listen, max_body, store_url, retention, max_instances) {
             (
                 Some(listen),
@@ -199,6 +210,8 @@ impl CityConfig {
                 ingest,
                 plugins,
                 routes,
+                clock,
+                open311,
             }),
             _ => Err(c.errors),
         }

@@ -21,6 +21,12 @@
 //! config = { speed_threshold_kmh = 20 }
 //! circuit = { failures = 5, cool-down = "30s" }
 //!
+//! [clock]
+//! tick = "1m"                              # cityhub.clock.tick every minute (default)
+//!
+//! [open311]                                # optional: serve Open311 GeoReport v2
+//! plugin = "field-reports"                 # whose `config.services` lists the services
+//!
 //! [routes.readings]                        # events reach plugins only through routes
 //! from = "city.traffic.reading"            # or a list; NATS-style `*` and `>`
 //! to = "traffic"
@@ -39,18 +45,24 @@
 
 mod checker;
 mod city;
+mod clock;
 mod filter;
+mod open311;
 mod raw;
 mod route;
 mod routes;
 mod topology;
 
 pub use city::{CityConfig, PluginEntry, ServerConfig};
+pub use clock::ClockConfig;
+pub use open311::{Open311Config, Service};
 pub use route::{Circuit, IngestConfig, Retry, RouteEntry};
 
 /// The event types the platform itself publishes (source `/cityhub`); routes
-/// may take them `from` like any other.
-pub const PLATFORM_EVENTS: [&str; 4] = [
+/// may take them `from` like any other. `cityhub.clock.tick` comes every
+/// `[clock] tick`, with data `{"now": "<RFC 3339, +07:00>"}`.
+pub const PLATFORM_EVENTS: [&str; 5] = [
+    "cityhub.clock.tick",
     "cityhub.plugin.suspended",
     "cityhub.plugin.resumed",
     "cityhub.route.lagging",

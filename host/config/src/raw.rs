@@ -23,6 +23,22 @@ pub(crate) struct RawCity {
     pub plugins: BTreeMap<Spanned<String>, RawPlugin>,
     #[serde(default)]
     pub routes: BTreeMap<Spanned<String>, RawRoute>,
+    #[serde(default)]
+    pub clock: RawClock,
+    pub open311: Option<Spanned<RawOpen311>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct RawClock {
+    pub tick: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct RawOpen311 {
+    pub plugin: Spanned<String>,
+    pub jurisdiction_id: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

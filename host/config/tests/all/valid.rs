@@ -298,3 +298,64 @@ to = "watchdog"
     assert_eq!(c.routes.len(), 4);
     assert!(c.unrouted_plugins().is_empty());
 }
+
+#[test]
+fn clock_defaults_to_a_minute_and_open311_reads_the_plugins_services() {
+    let c = parse(
+        r#"
+[plugins.counter]
+path = "fixture/counter"
+"#,
+    );
+    assert_eq!(c.clock.tick, Duration::from_secs(60));
+    assert_eq!(c.open311, None);
+    assert!(cityhub_config::PLATFORM_EVENTS.contains(&"cityhub.clock.tick"));
+
+    let c = parse(
+        r#"
+[clock]
+tick = "250ms"
+
+[open311]
+plugin = "reports"
+jurisdiction-id = "langson.gov.vn"
+
+[plugins.reports]
+path = "fixture/reports"
+config = { services = [{ service_code = "o-ga", service_name = "Ổ gà trên đường", group = "Giao thông", agency = "so-gtvt", sla = "48h", keywords = ["ổ gà", "pothole"] }] }
+
+[routes.ticks]
+from = ["cityhub.clock.tick", "city.fieldreport.submitted"]
+to = "reports"
+"#,
+    );
+    assert_eq!(c.clock.tick, Duration::from_millis(250));
+    let o = c.open311.unwrap();
+    assert_eq!(o.plugin.as_str(), "reports");
+    assert_eq!(o.jurisdiction_id.as_deref(), Some("langson.gov.vn"));
+    assert_eq!(o.services.len(), 1);
+    let s = &o.services[0];
+    assert_eq!(s.service_code, "o-ga");
+    assert_eq!(s.service_name, "Ổ gà trên đường");
+    assert_eq!(s.group, "Giao thông");
+    assert_eq!(s.agency.as_deref(), Some("so-gtvt"));
+    assert_eq!(s.keywords, ["ổ gà", "pothole"]);
+}
+
+#[test]
+fn a_route_from_clock_ticks_is_published_when_ingest_is_restricted() {
+    let c = parse(
+        r#"
+[ingest]
+accepts = ["city.fieldreport.submitted"]
+
+[plugins.reports]
+path = "fixture/reports"
+
+[routes.ticks]
+from = "cityhub.clock.tick"
+to = "reports"
+"#,
+    );
+    assert_eq!(c.routes[0].from, [pattern("cityhub.clock.tick")]);
+}
