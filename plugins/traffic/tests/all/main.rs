@@ -5,8 +5,10 @@
 // is how a failure is reported.
 #![allow(clippy::unwrap_used)]
 
+mod border;
 mod config;
 mod congestion;
+mod incidents;
 mod invalid;
 mod samples;
 mod support;

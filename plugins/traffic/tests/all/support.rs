@@ -60,3 +60,72 @@ pub fn levels(outputs: &[OutputEvent]) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// The data of an incident report: `id` on `road`, reported `minute`
+/// minutes after 07:00.
+pub fn incident_data(id: &str, category: &str, road: &str, status: &str, minute: u32) -> Value {
+    json!({
+        "incidentId": id,
+        "category": category,
+        "road": road,
+        "location": {"type": "Point", "coordinates": [106.712, 21.962]},
+        "description": "Va chạm giữa hai xe đầu kéo chở thanh long, chiếm một làn đường",
+        "status": status,
+        "observedAt": time(minute),
+    })
+}
+
+/// An incident report event, with an id made of the incident, status and
+/// minute (so a redelivery has the same id).
+pub fn report(id: &str, category: &str, road: &str, status: &str, minute: u32) -> TestEvent {
+    TestEvent::new("city.traffic.incident-report")
+        .id(format!("ir-{id}-{status}-{minute}"))
+        .source("/csgt/lang-son")
+        .subject(id)
+        .time(time(minute))
+        .json(&incident_data(id, category, road, status, minute))
+}
+
+/// The data of a gate count at `minute` minutes after 07:00.
+pub fn count_data(gate: &str, waiting: u32, cleared: u32, minute: u32) -> Value {
+    json!({
+        "gate": gate,
+        "trucksWaiting": waiting,
+        "trucksCleared": cleared,
+        "observedAt": time(minute),
+    })
+}
+
+/// A gate count event.
+pub fn count(gate: &str, waiting: u32, cleared: u32, minute: u32) -> TestEvent {
+    TestEvent::new("city.traffic.gate-count")
+        .id(format!("gc-{gate}-{minute}"))
+        .source("/cameras/border")
+        .subject(gate)
+        .time(time(minute))
+        .json(&count_data(gate, waiting, cleared, minute))
+}
+
+/// The outputs of type `ty`, as JSON data.
+pub fn of_type(outputs: &[OutputEvent], ty: &str) -> Vec<Value> {
+    outputs
+        .iter()
+        .filter(|o| o.ty == ty)
+        .map(|o| o.json().unwrap())
+        .collect()
+}
+
+/// `(type, subject)` of each output.
+pub fn kinds(outputs: &[OutputEvent]) -> Vec<(String, String)> {
+    outputs
+        .iter()
+        .map(|o| (o.ty.clone(), o.subject.clone().unwrap_or_default()))
+        .collect()
+}
+
+/// Pairs of string slices, owned.
+pub fn pairs(rows: &[(&str, &str)]) -> Vec<(String, String)> {
+    rows.iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect()
+}
