@@ -1,0 +1,14 @@
+//! The health plugin's tests, run natively through the SDK's harness (the
+//! same frames the component sees).
+
+// Helpers outside `#[test]` functions unwrap too: in a test binary a panic
+// is how a failure is reported.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod beds;
+mod calls;
+mod config;
+mod invalid;
+mod outbreak;
+mod samples;
+mod support;

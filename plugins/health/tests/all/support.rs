@@ -1,0 +1,130 @@
+//! Building health inputs for the tests, and reading the outputs back.
+
+use cityhub_plugin_health::Health;
+use cityhub_sdk::Timestamp;
+use cityhub_sdk::city::local_rfc3339;
+use cityhub_sdk::testing::{Harness, OutputEvent, TestEvent};
+use serde_json::{Value, json};
+
+/// `2026-11-27T07:00:00+07:00` plus `minute` minutes.
+pub fn time(minute: u32) -> String {
+    let start = Timestamp::parse_rfc3339("2026-11-27T07:00:00+07:00").unwrap();
+    local_rfc3339(Timestamp::new(start.seconds() + i64::from(minute) * 60, 0))
+}
+
+/// Minutes in a day.
+pub const DAY: u32 = 1440;
+
+pub const BV_TINH: &str = "Bệnh viện Đa khoa tỉnh Lạng Sơn";
+
+pub fn beds_data(hospital: &str, name: &str, total: u32, occupied: u32, minute: u32) -> Value {
+    json!({
+        "hospital": hospital,
+        "hospitalName": name,
+        "bedsTotal": total,
+        "bedsOccupied": occupied,
+        "observedAt": time(minute),
+    })
+}
+
+/// A bed count of the provincial hospital (560 beds).
+pub fn beds(occupied: u32, minute: u32) -> TestEvent {
+    TestEvent::new("city.health.beds")
+        .id(format!("beds-bvdk-tinh-{minute}"))
+        .subject("bvdk-tinh")
+        .time(time(minute))
+        .json(&beds_data("bvdk-tinh", BV_TINH, 560, occupied, minute))
+}
+
+pub fn call_data(id: &str, district: &str, minute: u32) -> Value {
+    json!({
+        "callId": id,
+        "district": district,
+        "category": "trauma",
+        "location": {"type": "Point", "coordinates": [106.768, 21.951]},
+        "receivedAt": time(minute),
+    })
+}
+
+pub fn call(id: &str, district: &str, minute: u32) -> TestEvent {
+    TestEvent::new("city.health.emergency-call")
+        .id(format!("ev-{id}"))
+        .json(&call_data(id, district, minute))
+}
+
+pub fn case_data(id: &str, disease: &str, district: &str, minute: u32) -> Value {
+    json!({"caseId": id, "disease": disease, "district": district, "reportedAt": time(minute)})
+}
+
+pub fn case(id: &str, disease: &str, district: &str, minute: u32) -> TestEvent {
+    TestEvent::new("city.health.case-report")
+        .id(format!("ev-{id}"))
+        .json(&case_data(id, disease, district, minute))
+}
+
+/// Dengue cases in `district`, one a day from `first_minute`, ids `<prefix>-<n>`.
+pub fn dengue(prefix: &str, district: &str, n: u32, first_minute: u32) -> Vec<TestEvent> {
+    (0..n)
+        .map(|i| {
+            case(
+                &format!("{prefix}-{i}"),
+                "Sốt xuất huyết",
+                district,
+                first_minute + i * DAY,
+            )
+        })
+        .collect()
+}
+
+pub fn tick(minute: u32) -> TestEvent {
+    TestEvent::new("cityhub.clock.tick")
+        .id(format!("tick-{minute}"))
+        .json(&json!({"now": time(minute)}))
+}
+
+pub fn harness() -> Harness<Health> {
+    Harness::<Health>::new(json!({})).unwrap()
+}
+
+pub fn harness_with(config: Value) -> Harness<Health> {
+    Harness::<Health>::new(config).unwrap()
+}
+
+/// A compact line per output: `indicator <name> <scope> <value>` or
+/// `alert <alertId> <status> <severity>`, checking type, subject and time.
+pub fn lines(outputs: &[OutputEvent]) -> Vec<String> {
+    outputs
+        .iter()
+        .map(|o| {
+            let data: Value = o.json().unwrap();
+            assert_eq!(o.time.as_deref(), data["observedAt"].as_str());
+            match o.ty.as_str() {
+                "city.health.indicator" => {
+                    assert_eq!(o.subject.as_deref(), data["scope"].as_str());
+                    format!(
+                        "indicator {} {} {}",
+                        data["indicator"].as_str().unwrap(),
+                        data["scope"].as_str().unwrap(),
+                        data["value"]
+                    )
+                }
+                "city.health.alert" => {
+                    assert_eq!(o.subject.as_deref(), data["alertId"].as_str());
+                    format!(
+                        "alert {} {} {}",
+                        data["alertId"].as_str().unwrap(),
+                        data["status"].as_str().unwrap(),
+                        data["severity"].as_str().unwrap()
+                    )
+                }
+                other => panic!("unexpected output type {other}"),
+            }
+        })
+        .collect()
+}
+
+/// The data of the only output.
+pub fn only(outputs: &[OutputEvent]) -> Value {
+    assert_eq!(outputs.len(), 1, "{:?}", lines(outputs));
+    outputs[0].json().unwrap()
+}
