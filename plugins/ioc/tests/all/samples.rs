@@ -1,0 +1,1 @@
+//! The sample events and the manifest in the plugin's folder.
