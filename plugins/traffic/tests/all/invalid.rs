@@ -5,7 +5,7 @@ use cityhub_sdk::ErrorKind;
 use cityhub_sdk::testing::TestEvent;
 use serde_json::{Value, json};
 
-use crate::support::{data, harness, readings};
+use crate::support::{count_data, data, harness, incident_data, readings};
 
 /// The error for one reading whose data is `data`, after a good one.
 fn error_for(data: Value) -> cityhub_sdk::Error {
@@ -131,4 +131,124 @@ fn missing_or_non_json_data_is_refused() {
         .unwrap_err();
     assert_eq!(err.event_id(), Some("csv"));
     assert!(err.message().starts_with("`data`: expected value"), "{err}");
+}
+
+/// The error for one event of type `ty` with `data`, after a good reading.
+fn error_of(ty: &str, data: Value) -> String {
+    let mut h = harness();
+    let mut events = readings("QL1A-km2", &[30.0], 5);
+    events.push(TestEvent::new(ty).id("bad-2").json(&data));
+    let err = h.handle(&events).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert_eq!(err.event_id(), Some("bad-2"));
+    assert!(h.state().is_empty(), "the batch commits nothing");
+    err.message().to_owned()
+}
+
+fn report_with(field: &str, value: Value) -> String {
+    let mut d = incident_data("i-1", "accident", "QL1A", "active", 10);
+    if value.is_null() {
+        d.as_object_mut().unwrap().remove(field);
+    } else {
+        d[field] = value;
+    }
+    error_of("city.traffic.incident-report", d)
+}
+
+fn count_with(field: &str, value: Value) -> String {
+    let mut d = count_data("huu-nghi", 2400, 85, 10);
+    if value.is_null() {
+        d.as_object_mut().unwrap().remove(field);
+    } else {
+        d[field] = value;
+    }
+    error_of("city.traffic.gate-count", d)
+}
+
+#[test]
+fn a_bad_incident_report_names_the_field() {
+    let err = report_with("category", json!("traffic-jam"));
+    assert!(
+        err.starts_with("`data.category`: unknown variant `traffic-jam`, expected one of `accident`, `breakdown`, `roadworks`, `landslide`, `flooding`"),
+        "{err}"
+    );
+    let err = report_with("status", json!("open"));
+    assert!(
+        err.starts_with("`data.status`: unknown variant `open`, expected `active` or `cleared`"),
+        "{err}"
+    );
+    for field in [
+        "incidentId",
+        "road",
+        "location",
+        "description",
+        "observedAt",
+    ] {
+        let err = report_with(field, Value::Null);
+        assert!(
+            err.starts_with(&format!("`data`: missing field `{field}`")),
+            "{err}"
+        );
+    }
+    assert_eq!(
+        report_with("incidentId", json!("")),
+        "`data.incidentId` must be 1 to 247 bytes, got 0"
+    );
+    assert_eq!(
+        report_with("road", json!("")),
+        "`data.road` must be 1 to 64 bytes, such as \"QL1A\", got 0"
+    );
+    assert_eq!(
+        report_with("refRoadSegment", json!("")),
+        "`data.refRoadSegment` must not be empty: leave it out when the segment is not known"
+    );
+    assert_eq!(
+        report_with(
+            "location",
+            json!({"type": "Point", "coordinates": [21.96, 106.71]})
+        ),
+        "`data.location.coordinates` must be [longitude, latitude], got [21.96, 106.71]"
+    );
+    assert_eq!(
+        report_with("observedAt", json!("sáng nay")),
+        "`data.observedAt` must be an RFC 3339 date-time such as 2026-11-27T08:00:00+07:00, got \"sáng nay\""
+    );
+    let err = report_with("description", json!({"vi": "Tai nạn"}));
+    assert!(
+        err.starts_with("`data.description`: invalid type: map"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_bad_gate_count_names_the_field() {
+    assert_eq!(
+        count_with("gate", json!("lang-son")),
+        "`data.gate` names no configured border gate: \"lang-son\"; known gates: `huu-nghi`, `tan-thanh`, `coc-nam`, `chi-ma`, `dong-dang`"
+    );
+    let err = count_with("trucksWaiting", json!(-3));
+    assert!(
+        err.starts_with("`data.trucksWaiting`: invalid value: integer `-3`"),
+        "{err}"
+    );
+    let err = count_with("trucksCleared", json!(8.5));
+    assert!(
+        err.starts_with("`data.trucksCleared`: invalid type: floating point"),
+        "{err}"
+    );
+    assert_eq!(
+        count_with("trucksWaiting", json!(250_000)),
+        "`data.trucksWaiting` must be 0 to 100000 trucks, got 250000"
+    );
+    for field in ["gate", "trucksWaiting", "trucksCleared", "observedAt"] {
+        let err = count_with(field, Value::Null);
+        assert!(
+            err.starts_with(&format!("`data`: missing field `{field}`")),
+            "{err}"
+        );
+    }
+    assert!(
+        count_with("observedAt", json!("2026-11-27 08:00"))
+            .starts_with("`data.observedAt` must be an RFC 3339 date-time")
+    );
 }
