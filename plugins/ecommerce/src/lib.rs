@@ -35,8 +35,8 @@
 //!   again when the severity changes), resolved when either stops. Figures
 //!   `perishableWaitingTonnes`, `queueLength`, `growthPerHour`; the
 //!   gate's location from its border queue; title e.g. "Nông sản dễ hỏng
-//!   có nguy cơ hư hỏng tại Cửa khẩu Hữu Nghị: 3.100 tấn" / "Perishable
-//!   produce at risk at Hữu Nghị border gate: 3,100 t". See [`risk`].
+//!   có nguy cơ hư hỏng tại Cửa khẩu Quốc tế Hữu Nghị: 3.100 tấn" / "Perishable
+//!   produce at risk at Hữu Nghị International Border Gate: 3,100 t". See [`risk`].
 //! - `city.ecommerce.indicator`, subject = the scope:
 //!   `perishable-waiting` (scope = gate, `tonnes`) whenever it changes, and
 //!   `orders-value` (scope = district, `vnd`, today) at most once per

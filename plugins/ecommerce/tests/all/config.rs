@@ -22,7 +22,7 @@ fn defaults_are_lang_sons_gates_and_thresholds() {
         config.gates.keys().collect::<Vec<_>>(),
         ["chi-ma", "coc-nam", "dong-dang", "huu-nghi", "tan-thanh"]
     );
-    assert_eq!(config.gates["huu-nghi"].vi, "Cửa khẩu Hữu Nghị");
+    assert_eq!(config.gates["huu-nghi"].vi, "Cửa khẩu Quốc tế Hữu Nghị");
     assert_eq!(config.declaration_retention, Span::hours(48));
     assert_eq!(config.stale_waiting_after, Span::hours(14 * 24));
     assert_eq!(config.orders_report_every, Span::parse("15m").unwrap());

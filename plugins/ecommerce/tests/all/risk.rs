@@ -30,8 +30,8 @@ fn opens_when_perishable_tonnes_reach_the_threshold_while_the_queue_grows() {
             "subCategory": "cargo-at-risk",
             "severity": "high",
             "title": {
-                "vi": "Nông sản dễ hỏng có nguy cơ hư hỏng tại Cửa khẩu Hữu Nghị: 500 tấn",
-                "en": "Perishable produce at risk at Hữu Nghị border gate: 500 t",
+                "vi": "Nông sản dễ hỏng có nguy cơ hư hỏng tại Cửa khẩu Quốc tế Hữu Nghị: 500 tấn",
+                "en": "Perishable produce at risk at Hữu Nghị International Border Gate: 500 t",
             },
             "description": {
                 "vi": "500 tấn nông sản dễ hỏng đang chờ thông quan; hàng đợi 2.400 xe, tăng 120 xe/giờ.",
@@ -70,8 +70,8 @@ fn needs_a_growing_queue() {
     let alert = &alerts(&out)[0];
     assert_eq!(
         alert["title"],
-        json!({"vi": "Hết nguy cơ hư hỏng nông sản tại Cửa khẩu Hữu Nghị",
-               "en": "Perishable produce no longer at risk at Hữu Nghị border gate"})
+        json!({"vi": "Hết nguy cơ hư hỏng nông sản tại Cửa khẩu Quốc tế Hữu Nghị",
+               "en": "Perishable produce no longer at risk at Hữu Nghị International Border Gate"})
     );
     assert_eq!(alert["figures"]["queueLength"], 2440);
     assert_eq!(alert["observedAt"], time(30));
@@ -93,11 +93,11 @@ fn escalates_to_critical_and_resolves_when_tonnes_clear() {
     // Critical from the 65th truck (2,015 t) on.
     assert_eq!(
         critical["title"]["vi"],
-        "Nông sản dễ hỏng có nguy cơ hư hỏng tại Cửa khẩu Hữu Nghị: 2.015 tấn"
+        "Nông sản dễ hỏng có nguy cơ hư hỏng tại Cửa khẩu Quốc tế Hữu Nghị: 2.015 tấn"
     );
     assert_eq!(
         critical["title"]["en"],
-        "Perishable produce at risk at Hữu Nghị border gate: 2,015 t"
+        "Perishable produce at risk at Hữu Nghị International Border Gate: 2,015 t"
     );
     let last = crate::support::volumes(&out).pop().unwrap();
     assert_eq!(last["perishableWaitingTonnes"], 3100.0);

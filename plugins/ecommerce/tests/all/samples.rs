@@ -45,7 +45,7 @@ fn the_sample_morning_puts_fruit_at_risk_at_huu_nghi_until_a_truck_clears() {
     let open = &alerts(&out)[0];
     assert_eq!(
         open["title"]["vi"],
-        "Nông sản dễ hỏng có nguy cơ hư hỏng tại Cửa khẩu Hữu Nghị: 511 tấn"
+        "Nông sản dễ hỏng có nguy cơ hư hỏng tại Cửa khẩu Quốc tế Hữu Nghị: 511 tấn"
     );
     assert_eq!(open["figures"]["queueLength"], 2280);
     assert_eq!(alerts(&out)[1]["figures"]["queueLength"], 2400);

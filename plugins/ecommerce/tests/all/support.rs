@@ -89,7 +89,7 @@ pub fn order(id: &str, district: &str, vnd: u64, minute: u32) -> TestEvent {
 pub fn queue_data(gate: &str, length: u32, growth: f64, trend: &str, minute: u32) -> Value {
     json!({
         "gate": gate,
-        "gateName": {"vi": "Cửa khẩu Hữu Nghị", "en": "Hữu Nghị border gate"},
+        "gateName": {"vi": "Cửa khẩu Quốc tế Hữu Nghị", "en": "Hữu Nghị International Border Gate"},
         "road": "QL1A",
         "location": {"type": "Point", "coordinates": [106.70, 21.98]},
         "queueLength": length,

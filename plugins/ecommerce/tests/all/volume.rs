@@ -46,7 +46,7 @@ fn waiting_declarations_are_summed_exactly_per_gate() {
         indicator,
         json!({
             "indicator": "perishable-waiting", "scope": "huu-nghi",
-            "scopeName": "Cửa khẩu Hữu Nghị",
+            "scopeName": "Cửa khẩu Quốc tế Hữu Nghị",
             "name": {"vi": "Nông sản dễ hỏng chờ thông quan", "en": "Perishable cargo awaiting clearance"},
             "value": 28.5, "unit": "tonnes", "observedAt": time(5),
         })
