@@ -18,7 +18,7 @@ pub enum Topology {
     /// Route `readings`: `city.traffic.reading` → traffic.
     Traffic,
     /// `readings` → traffic; its `city.traffic.congestion` fans out to route
-    /// `alerts` (→ alerts, `city.ioc.alert`) and route `tap` (→ hostile,
+    /// `alerts` (→ alerts, `city.traffic.alert`) and route `tap` (→ hostile,
     /// which echoes each as `test.hostile.ok`).
     Chain,
 }
