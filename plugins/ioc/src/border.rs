@@ -109,7 +109,11 @@ pub struct Indexed {
 }
 
 /// Handles one `city.traffic.border-queue` event.
-pub fn border_queue(config: &Config, event: &Event<'_>, ctx: &mut Context<'_>) -> Result<(), Error> {
+pub fn border_queue(
+    config: &Config,
+    event: &Event<'_>,
+    ctx: &mut Context<'_>,
+) -> Result<(), Error> {
     let queue: BorderQueue<'_> = event.data_json()?;
     let at = queue.check(event)?;
     let now = Clock::advance(ctx, at)?;
@@ -258,8 +262,14 @@ fn resolves(config: &Config, f: &Figures) -> Vec<Text> {
     let mut reasons = Vec::new();
     if f.queue_length < f64::from(config.min_queue) {
         reasons.push(Text::new(
-            format!("hàng đợi dưới ngưỡng {} xe", vi(f64::from(config.min_queue))),
-            format!("the queue is below {} trucks", en(f64::from(config.min_queue))),
+            format!(
+                "hàng đợi dưới ngưỡng {} xe",
+                vi(f64::from(config.min_queue))
+            ),
+            format!(
+                "the queue is below {} trucks",
+                en(f64::from(config.min_queue))
+            ),
         ));
     }
     if f.growth_per_hour <= 0.0 {
@@ -285,7 +295,8 @@ fn resolves(config: &Config, f: &Figures) -> Vec<Text> {
 
 /// Whether the figures moved enough since `last` was sent to send again.
 fn material(config: &Config, last: &Figures, now: &Figures) -> bool {
-    let moved = |old: f64, new: f64| (new - old).abs() >= config.material_change * old.abs() && new != old;
+    let moved =
+        |old: f64, new: f64| (new - old).abs() >= config.material_change * old.abs() && new != old;
     moved(last.queue_length, now.queue_length)
         || moved(last.growth_per_hour, now.growth_per_hour)
         || moved(last.perishable_tonnes, now.perishable_tonnes)
@@ -306,9 +317,15 @@ fn build(
     let (q, t) = (f.queue_length, f.perishable_tonnes);
     let g = f.growth_per_hour.round();
     let (growth_vi, growth_en) = if g > 0.0 {
-        (format!("tăng {} xe/giờ", vi(g)), format!("growing {}/h", en(g)))
+        (
+            format!("tăng {} xe/giờ", vi(g)),
+            format!("growing {}/h", en(g)),
+        )
     } else if g < 0.0 {
-        (format!("giảm {} xe/giờ", vi(-g)), format!("shrinking {}/h", en(-g)))
+        (
+            format!("giảm {} xe/giờ", vi(-g)),
+            format!("shrinking {}/h", en(-g)),
+        )
     } else {
         ("không tăng".to_owned(), "not growing".to_owned())
     };
@@ -323,8 +340,12 @@ fn build(
     };
     let (status, title, description) = match verdict {
         Verdict::Open => {
-            let (traffic, trade, health, reports) =
-                (org("traffic"), org("ecommerce"), org("health"), org("fieldreport"));
+            let (traffic, trade, health, reports) = (
+                org("traffic"),
+                org("ecommerce"),
+                org("health"),
+                org("fieldreport"),
+            );
             (
                 AlertStatus::Open,
                 Text::new(
@@ -364,9 +385,8 @@ fn build(
             )
         }
         Verdict::Resolve(reasons) => {
-            let join = |pick: fn(&Text) -> &str| {
-                reasons.iter().map(pick).collect::<Vec<_>>().join("; ")
-            };
+            let join =
+                |pick: fn(&Text) -> &str| reasons.iter().map(pick).collect::<Vec<_>>().join("; ");
             (
                 AlertStatus::Resolved,
                 Text::new(

@@ -14,7 +14,9 @@ pub fn time(event: &Event<'_>, field: &str, text: &str) -> Result<Timestamp, Err
         bad(
             event,
             field,
-            format!("must be an RFC 3339 date-time such as 2026-11-27T08:00:00+07:00, got {text:?}"),
+            format!(
+                "must be an RFC 3339 date-time such as 2026-11-27T08:00:00+07:00, got {text:?}"
+            ),
         )
     })
 }

@@ -76,7 +76,10 @@ impl BorderQueue<'_> {
             return Err(check::bad(
                 event,
                 "growthPerHour",
-                format!("must be a number of trucks per hour, got {}", self.growth_per_hour),
+                format!(
+                    "must be a number of trucks per hour, got {}",
+                    self.growth_per_hour
+                ),
             ));
         }
         check::non_negative(event, "clearancePerHour", self.clearance_per_hour)?;
@@ -107,7 +110,11 @@ impl GateVolume<'_> {
     pub fn check(&self, event: &Event<'_>) -> Result<Timestamp, Error> {
         check::id(event, "gate", &self.gate, MAX_GATE_ID)?;
         check::non_negative(event, "waitingTonnes", self.waiting_tonnes)?;
-        check::non_negative(event, "perishableWaitingTonnes", self.perishable_waiting_tonnes)?;
+        check::non_negative(
+            event,
+            "perishableWaitingTonnes",
+            self.perishable_waiting_tonnes,
+        )?;
         check::time(event, "observedAt", &self.observed_at)
     }
 }

@@ -219,7 +219,10 @@ fn sector_standing(
     if record.is_none() && standing.is_none() {
         return Ok(());
     }
-    let mut concerns = record.as_ref().map(|r| r.concerns.clone()).unwrap_or_default();
+    let mut concerns = record
+        .as_ref()
+        .map(|r| r.concerns.clone())
+        .unwrap_or_default();
     match standing {
         Some(s @ (Standing::Warning | Standing::Bad)) => concerns.insert(concern.to_owned(), s),
         _ => concerns.remove(concern),

@@ -41,7 +41,11 @@ pub fn load<T: DeserializeOwned>(ctx: &mut Context<'_>, key: &str, event: &Event
         Err(err) => {
             ctx.log().error(
                 "state unreadable, starting afresh",
-                &[("key", key), ("event", event.id()), ("error", err.message())],
+                &[
+                    ("key", key),
+                    ("event", event.id()),
+                    ("error", err.message()),
+                ],
             );
             None
         }

@@ -73,7 +73,9 @@ pub fn alert(
             observed_at: At(at),
         },
     );
-    let horizon = now.seconds().saturating_sub(secs(config.alert_retention.as_duration()));
+    let horizon = now
+        .seconds()
+        .saturating_sub(secs(config.alert_retention.as_duration()));
     relayed.retain(|_, r| r.status == AlertStatus::Open || r.observed_at.0.seconds() >= horizon);
     ctx.state().set_json(&key, &relayed)?;
 

@@ -62,7 +62,12 @@ impl Request<'_> {
     /// Checks what serde cannot; returns when the citizen reported and when
     /// the request last changed (its event time).
     pub fn check(&self, event: &Event<'_>) -> Result<(Timestamp, Timestamp), Error> {
-        check::id(event, "service_request_id", &self.service_request_id, MAX_REQUEST_ID)?;
+        check::id(
+            event,
+            "service_request_id",
+            &self.service_request_id,
+            MAX_REQUEST_ID,
+        )?;
         if let Some(road) = &self.road {
             check::id(event, "road", road, MAX_ROAD)?;
         }
@@ -84,7 +89,9 @@ impl Reports {
     pub fn prune(&mut self, horizon: Timestamp) -> bool {
         let before = self.0.len();
         let old = self.0.iter().take_while(|(_, at)| at.0 < horizon).count();
-        let over = before.saturating_sub(old).saturating_sub(MAX_REPORTS_PER_ROAD);
+        let over = before
+            .saturating_sub(old)
+            .saturating_sub(MAX_REPORTS_PER_ROAD);
         self.0.drain(..old + over);
         self.0.len() != before
     }
@@ -122,7 +129,10 @@ pub fn request(
     if !reports.add(&request.service_request_id, requested) {
         ctx.log().debug(
             "report skipped: already counted",
-            &[("event", event.id()), ("request", &request.service_request_id)],
+            &[
+                ("event", event.id()),
+                ("request", &request.service_request_id),
+            ],
         );
         return Ok(None);
     }

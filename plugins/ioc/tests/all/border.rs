@@ -83,7 +83,14 @@ fn queue_cargo_and_reports_join_in_any_order() {
         vec![volume("huu-nghi", 3100.0, 4)],
         requests("ls", "QL1A", 5, 0),
     ];
-    for order in [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]] {
+    for order in [
+        [0, 1, 2],
+        [0, 2, 1],
+        [1, 0, 2],
+        [1, 2, 0],
+        [2, 0, 1],
+        [2, 1, 0],
+    ] {
         // All in one batch, and each part in a batch of its own.
         let all: Vec<TestEvent> = order.iter().flat_map(|&i| parts[i].clone()).collect();
         let out = harness().handle(&all).unwrap();
@@ -342,7 +349,11 @@ fn redelivered_or_late_gate_events_change_nothing() {
 fn an_open_alert_survives_restarts() {
     let mut h = open();
     h.restart().unwrap();
-    assert!(h.handle(&[queue("huu-nghi", 2450, 118.0, 20)]).unwrap().is_empty());
+    assert!(
+        h.handle(&[queue("huu-nghi", 2450, 118.0, 20)])
+            .unwrap()
+            .is_empty()
+    );
     h.restart().unwrap();
     let out = h.handle(&[queue("huu-nghi", 700, -200.0, 30)]).unwrap();
     assert_eq!(border(&out), pairs(&[(ID, "resolved")]));

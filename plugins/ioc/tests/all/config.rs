@@ -34,7 +34,10 @@ fn defaults_are_the_demo_citys() {
     assert_eq!(config.standing("on-time", 0.8), Some(Standing::Warning));
     assert_eq!(config.standing("visitors", 1e6), None);
     let traffic = config.sector("traffic").unwrap();
-    assert_eq!(traffic.organization.vi, "Sở Giao thông Vận tải tỉnh Lạng Sơn");
+    assert_eq!(
+        traffic.organization.vi,
+        "Sở Giao thông Vận tải tỉnh Lạng Sơn"
+    );
     assert_eq!(config.sectors.0.len(), 8);
 }
 
@@ -54,7 +57,14 @@ fn thresholds_merge_onto_the_defaults_and_false_removes_one() {
 
     let mut h = harness_with(json!({"thresholds": {"border-queue": false}}));
     let out = h
-        .handle(&[indicator("traffic", "border-queue", "huu-nghi", 2400.0, "count", 0)])
+        .handle(&[indicator(
+            "traffic",
+            "border-queue",
+            "huu-nghi",
+            2400.0,
+            "count",
+            0,
+        )])
         .unwrap();
     assert_eq!(
         standings(&out),
@@ -76,8 +86,14 @@ fn sectors_merge_onto_the_defaults() {
     }}))
     .unwrap();
     assert_eq!(config.sectors.0.len(), 9);
-    assert_eq!(config.sector("traffic").unwrap().organization.vi, "Sở Xây dựng tỉnh Lạng Sơn");
-    assert_eq!(config.sector("health").unwrap().organization.vi, "Sở Y tế tỉnh Lạng Sơn");
+    assert_eq!(
+        config.sector("traffic").unwrap().organization.vi,
+        "Sở Xây dựng tỉnh Lạng Sơn"
+    );
+    assert_eq!(
+        config.sector("health").unwrap().organization.vi,
+        "Sở Y tế tỉnh Lạng Sơn"
+    );
 }
 
 #[test]
@@ -85,19 +101,34 @@ fn a_changed_threshold_changes_the_standing_at_the_next_value() {
     // The KPI was `warning` under the defaults; under stricter thresholds the
     // next value is `bad` and is sent though the value did not change.
     let mut h = harness_with(json!({}));
-    h.handle(&[indicator("health", "bed-occupancy", "bvdk-tinh", 0.9, "ratio", 0)])
-        .unwrap();
+    h.handle(&[indicator(
+        "health",
+        "bed-occupancy",
+        "bvdk-tinh",
+        0.9,
+        "ratio",
+        0,
+    )])
+    .unwrap();
     let state: Vec<(String, Vec<u8>)> = h
         .state()
         .keys()
         .map(|k| (k.to_owned(), h.state().get(k).unwrap().to_vec()))
         .collect();
-    let mut h = harness_with(json!({"thresholds": {"bed-occupancy": {"warning": 0.8, "bad": 0.9}}}));
+    let mut h =
+        harness_with(json!({"thresholds": {"bed-occupancy": {"warning": 0.8, "bad": 0.9}}}));
     for (k, v) in state {
         h.state_mut().insert(k, v);
     }
     let out = h
-        .handle(&[indicator("health", "bed-occupancy", "bvdk-tinh", 0.9, "ratio", 10)])
+        .handle(&[indicator(
+            "health",
+            "bed-occupancy",
+            "bvdk-tinh",
+            0.9,
+            "ratio",
+            10,
+        )])
         .unwrap();
     assert_eq!(
         standings(&out),
@@ -124,9 +155,17 @@ fn bad_thresholds_are_refused() {
         "{err}"
     );
     let err = config_error(json!({"thresholds": {"attendance": {"warning": 0.9}}}));
-    assert!(err.starts_with("`config.thresholds.attendance`: missing field `bad`"), "{err}");
-    let err = config_error(json!({"thresholds": {"attendance": {"warning": 0.9, "bad": 0.8, "good": 1}}}));
-    assert!(err.starts_with("`config.thresholds.attendance.good`: unknown field `good`"), "{err}");
+    assert!(
+        err.starts_with("`config.thresholds.attendance`: missing field `bad`"),
+        "{err}"
+    );
+    let err = config_error(
+        json!({"thresholds": {"attendance": {"warning": 0.9, "bad": 0.8, "good": 1}}}),
+    );
+    assert!(
+        err.starts_with("`config.thresholds.attendance.good`: unknown field `good`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -137,11 +176,16 @@ fn bad_sectors_are_refused() {
         "`sectors` has the sector `city.water`: use the middle token of its event types, such as `health` (not empty, no `.` or `/`)"
     );
     assert_eq!(
-        config_error(json!({"sectors": {"water": {"name": {"vi": "", "en": "Water"}, "organization": text}}})),
+        config_error(
+            json!({"sectors": {"water": {"name": {"vi": "", "en": "Water"}, "organization": text}}})
+        ),
         "`sectors.water.name` needs both `vi` and `en` text"
     );
     let err = config_error(json!({"sectors": {"water": {"name": text}}}));
-    assert!(err.starts_with("`config.sectors.water`: missing field `organization`"), "{err}");
+    assert!(
+        err.starts_with("`config.sectors.water`: missing field `organization`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -159,9 +203,18 @@ fn bad_border_figures_are_refused() {
         "`material_change` must be a share in (0, 1], such as 0.1 for 10%, got 1.5"
     );
     let err = config_error(json!({"min_queue": -3}));
-    assert!(err.starts_with("`config.min_queue`: invalid value: integer `-3`"), "{err}");
+    assert!(
+        err.starts_with("`config.min_queue`: invalid value: integer `-3`"),
+        "{err}"
+    );
     let err = config_error(json!({"report_window": "one day"}));
-    assert!(err.starts_with("`config.report_window`: `one day` is not a duration"), "{err}");
+    assert!(
+        err.starts_with("`config.report_window`: `one day` is not a duration"),
+        "{err}"
+    );
     let err = config_error(json!({"min_report": 3}));
-    assert!(err.starts_with("`config.min_report`: unknown field `min_report`"), "{err}");
+    assert!(
+        err.starts_with("`config.min_report`: unknown field `min_report`"),
+        "{err}"
+    );
 }

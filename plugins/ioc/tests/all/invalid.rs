@@ -20,7 +20,10 @@ fn error_for(ty: &str, data: Value) -> String {
     let err = h.handle(&events).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert_eq!(err.event_id(), Some("bad-1"));
-    assert!(h.state().is_empty(), "the good event's state must be dropped with the batch");
+    assert!(
+        h.state().is_empty(),
+        "the good event's state must be dropped with the batch"
+    );
     err.message().to_owned()
 }
 
@@ -39,9 +42,15 @@ fn malformed_indicators_are_named() {
     let ty = "city.health.indicator";
     let good = || indicator_data("bed-occupancy", "bvdk-tinh", 0.5, "ratio", 0);
     let err = error_for(ty, with(good(), "value", json!("cao")));
-    assert!(err.starts_with("`data.value`: invalid type: string \"cao\""), "{err}");
+    assert!(
+        err.starts_with("`data.value`: invalid type: string \"cao\""),
+        "{err}"
+    );
     let err = error_for(ty, with(good(), "unit", json!("percent")));
-    assert!(err.starts_with("`data.unit`: unknown variant `percent`"), "{err}");
+    assert!(
+        err.starts_with("`data.unit`: unknown variant `percent`"),
+        "{err}"
+    );
     let err = error_for(ty, without(good(), "scope"));
     assert!(err.starts_with("`data`: missing field `scope`"), "{err}");
     assert_eq!(
@@ -76,9 +85,15 @@ fn malformed_alerts_are_named() {
     let ty = "city.health.alert";
     let good = || alert_data("health/capacity/bvdk-tinh", "open", "health", 0);
     let err = error_for(ty, with(good(), "status", json!("closed")));
-    assert!(err.starts_with("`data.status`: unknown variant `closed`"), "{err}");
+    assert!(
+        err.starts_with("`data.status`: unknown variant `closed`"),
+        "{err}"
+    );
     let err = error_for(ty, with(good(), "severity", json!("urgent")));
-    assert!(err.starts_with("`data.severity`: unknown variant `urgent`"), "{err}");
+    assert!(
+        err.starts_with("`data.severity`: unknown variant `urgent`"),
+        "{err}"
+    );
     let err = error_for(ty, without(good(), "title"));
     assert!(err.starts_with("`data`: missing field `title`"), "{err}");
     assert_eq!(
@@ -88,7 +103,11 @@ fn malformed_alerts_are_named() {
     assert_eq!(
         error_for(
             ty,
-            with(good(), "location", json!({"type": "Point", "coordinates": [21.85, 106.76]}))
+            with(
+                good(),
+                "location",
+                json!({"type": "Point", "coordinates": [21.85, 106.76]})
+            )
         ),
         "`data.location.coordinates` must be [longitude, latitude], got [21.85, 106.76]"
     );
@@ -114,13 +133,20 @@ fn malformed_border_queues_are_named() {
         "`data.road` must be 1 to 248 bytes, got 0"
     );
     assert_eq!(
-        error_for(ty, with(good(), "gateName", json!({"vi": "", "en": "Hữu Nghị"}))),
+        error_for(
+            ty,
+            with(good(), "gateName", json!({"vi": "", "en": "Hữu Nghị"}))
+        ),
         "`data.gateName.vi` is empty"
     );
     assert_eq!(
         error_for(
             ty,
-            with(good(), "location", json!({"type": "LineString", "coordinates": [106.7, 21.98]}))
+            with(
+                good(),
+                "location",
+                json!({"type": "LineString", "coordinates": [106.7, 21.98]})
+            )
         ),
         "`data.location.type` must be \"Point\", got \"LineString\""
     );
@@ -139,7 +165,10 @@ fn malformed_gate_volumes_are_named() {
         "`data.gate` must be 1 to 251 bytes, got 0"
     );
     let err = error_for(ty, without(good(), "observedAt"));
-    assert!(err.starts_with("`data`: missing field `observedAt`"), "{err}");
+    assert!(
+        err.starts_with("`data`: missing field `observedAt`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -147,9 +176,15 @@ fn malformed_requests_are_named() {
     let ty = "city.fieldreport.request";
     let good = || request_data("ls-1", Some("QL1A"), 0, 5);
     let err = error_for(ty, with(good(), "status", json!("pending")));
-    assert!(err.starts_with("`data.status`: unknown variant `pending`"), "{err}");
+    assert!(
+        err.starts_with("`data.status`: unknown variant `pending`"),
+        "{err}"
+    );
     let err = error_for(ty, with(good(), "service_request_id", json!(42)));
-    assert!(err.starts_with("`data.service_request_id`: invalid type: integer `42`"), "{err}");
+    assert!(
+        err.starts_with("`data.service_request_id`: invalid type: integer `42`"),
+        "{err}"
+    );
     assert_eq!(
         error_for(ty, with(good(), "road", json!(""))),
         "`data.road` must be 1 to 248 bytes, got 0"

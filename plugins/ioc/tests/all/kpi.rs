@@ -21,7 +21,10 @@ fn an_indicator_becomes_a_fiware_kpi() {
     let out = h.handle(&[next]).unwrap();
     assert_eq!(out.len(), 2, "the KPI and its sector's");
     assert_eq!(out[0].ty, "city.ioc.kpi");
-    assert_eq!(out[0].subject.as_deref(), Some("kpi/health/bed-occupancy/bvdk-tinh"));
+    assert_eq!(
+        out[0].subject.as_deref(),
+        Some("kpi/health/bed-occupancy/bvdk-tinh")
+    );
     assert_eq!(out[0].time.as_deref(), Some("2026-11-27T08:00:00+07:00"));
     let kpi: Value = out[0].json().unwrap();
     assert_eq!(
@@ -69,7 +72,16 @@ fn higher_is_worse_when_bad_is_above_warning() {
     let events: Vec<_> = values
         .iter()
         .enumerate()
-        .map(|(i, v)| indicator("health", "bed-occupancy", "bvdk-tinh", *v, "ratio", i as i64 * 10))
+        .map(|(i, v)| {
+            indicator(
+                "health",
+                "bed-occupancy",
+                "bvdk-tinh",
+                *v,
+                "ratio",
+                i as i64 * 10,
+            )
+        })
         .collect();
     let out = h.handle(&events).unwrap();
     let id = "kpi/health/bed-occupancy/bvdk-tinh";
@@ -154,7 +166,14 @@ fn indicators_without_thresholds_have_no_standing_and_no_sector_kpi() {
     assert!(h.state().get("sector/tourism").is_none());
     // One with a standing starts the sector KPI.
     let out = h
-        .handle(&[indicator("tourism", "occupancy", "tp-lang-son", 0.96, "ratio", 20)])
+        .handle(&[indicator(
+            "tourism",
+            "occupancy",
+            "tp-lang-son",
+            0.96,
+            "ratio",
+            20,
+        )])
         .unwrap();
     assert_eq!(
         standings(&out),
@@ -171,7 +190,14 @@ fn the_sector_kpi_is_the_worst_of_its_kpis_and_counts_the_concerns() {
     let events = [
         indicator("admin", "overdue-dossiers", "so-xay-dung", 2.0, "count", 0),
         indicator("admin", "on-time", "so-xay-dung", 0.8, "ratio", 0),
-        indicator("admin", "overdue-dossiers", "so-tai-chinh", 16.0, "count", 1),
+        indicator(
+            "admin",
+            "overdue-dossiers",
+            "so-tai-chinh",
+            16.0,
+            "count",
+            1,
+        ),
         indicator("admin", "overdue-dossiers", "so-xay-dung", 6.0, "count", 2),
         indicator("admin", "overdue-dossiers", "so-tai-chinh", 3.0, "count", 3),
         indicator("admin", "on-time", "so-xay-dung", 0.95, "ratio", 4),
@@ -197,9 +223,15 @@ fn the_sector_kpi_is_the_worst_of_its_kpis_and_counts_the_concerns() {
         ]
     );
     let organization = &kpis(&out)[0]["organization"];
-    assert_eq!(organization["vi"], "Trung tâm Phục vụ hành chính công tỉnh Lạng Sơn");
     assert_eq!(
-        h.state().get_json::<Value>("sector/admin").unwrap().unwrap()["concerns"],
+        organization["vi"],
+        "Trung tâm Phục vụ hành chính công tỉnh Lạng Sơn"
+    );
+    assert_eq!(
+        h.state()
+            .get_json::<Value>("sector/admin")
+            .unwrap()
+            .unwrap()["concerns"],
         json!({})
     );
 }
@@ -211,7 +243,14 @@ fn sectors_and_scopes_are_kept_apart() {
         .handle(&[
             indicator("health", "emergency-calls", "cao-loc", 9.0, "per-hour", 0),
             indicator("health", "emergency-calls", "loc-binh", 1.0, "per-hour", 0),
-            indicator("fieldreport", "overdue-reports", "so-giao-thong-van-tai", 5.0, "count", 0),
+            indicator(
+                "fieldreport",
+                "overdue-reports",
+                "so-giao-thong-van-tai",
+                5.0,
+                "count",
+                0,
+            ),
         ])
         .unwrap();
     assert_eq!(
@@ -220,7 +259,11 @@ fn sectors_and_scopes_are_kept_apart() {
             ("kpi/health/emergency-calls/cao-loc", 9.0, "bad"),
             ("kpi/health", 1.0, "bad"),
             ("kpi/health/emergency-calls/loc-binh", 1.0, "good"),
-            ("kpi/fieldreport/overdue-reports/so-giao-thong-van-tai", 5.0, "warning"),
+            (
+                "kpi/fieldreport/overdue-reports/so-giao-thong-van-tai",
+                5.0,
+                "warning"
+            ),
             ("kpi/fieldreport", 1.0, "warning"),
         ])
     );
@@ -232,9 +275,17 @@ fn sectors_and_scopes_are_kept_apart() {
 
 #[test]
 fn an_unconfigured_sector_has_no_organization() {
-    let mut h = harness_with(json!({"thresholds": {"water-pressure": {"warning": 2.0, "bad": 1.0}}}));
+    let mut h =
+        harness_with(json!({"thresholds": {"water-pressure": {"warning": 2.0, "bad": 1.0}}}));
     let out = h
-        .handle(&[indicator("water", "water-pressure", "tram-bom-ky-lua", 1.5, "count", 0)])
+        .handle(&[indicator(
+            "water",
+            "water-pressure",
+            "tram-bom-ky-lua",
+            1.5,
+            "count",
+            0,
+        )])
         .unwrap();
     let k = kpis(&out);
     assert_eq!(k[0]["currentStanding"], "warning");
@@ -256,7 +307,10 @@ fn vietnamese_names_pass_through_byte_for_byte() {
         .handle(&[indicator("tourism", "occupancy", "huu-lung", 0.5, "ratio", 0).json(&data)])
         .unwrap();
     let raw = std::str::from_utf8(out[0].data.as_deref().unwrap()).unwrap();
-    assert!(raw.contains("Công suất buồng lưu trú — huyện Hữu Lũng"), "{raw}");
+    assert!(
+        raw.contains("Công suất buồng lưu trú — huyện Hữu Lũng"),
+        "{raw}"
+    );
     assert!(raw.contains("\"scopeName\":\"Huyện Hữu Lũng\""), "{raw}");
     assert_eq!(kpis(&out)[0]["name"], name);
 }
@@ -276,7 +330,10 @@ fn redelivered_and_late_indicators_change_nothing() {
         .collect();
     assert!(h.handle(&events).unwrap().is_empty(), "redelivered");
     let late = indicator("health", "bed-occupancy", "bvdk-tinh", 0.5, "ratio", 15);
-    assert!(h.handle(&[late]).unwrap().is_empty(), "older than the KPI's");
+    assert!(
+        h.handle(&[late]).unwrap().is_empty(),
+        "older than the KPI's"
+    );
     let after: Vec<(String, Vec<u8>)> = h
         .state()
         .keys()
@@ -292,7 +349,14 @@ fn redelivered_and_late_indicators_change_nothing() {
     // And after a restart, a newer one is news again.
     h.restart().unwrap();
     let out = h
-        .handle(&[indicator("health", "bed-occupancy", "bvdk-tinh", 0.5, "ratio", 30)])
+        .handle(&[indicator(
+            "health",
+            "bed-occupancy",
+            "bvdk-tinh",
+            0.5,
+            "ratio",
+            30,
+        )])
         .unwrap();
     assert_eq!(
         standings(&out),
@@ -306,10 +370,19 @@ fn redelivered_and_late_indicators_change_nothing() {
 #[test]
 fn unreadable_kpi_state_is_logged_and_started_afresh() {
     let mut h = harness();
-    h.state_mut()
-        .insert("kpi/health/bed-occupancy/bvdk-tinh", b"{\"value\":\"lots\"}".to_vec());
+    h.state_mut().insert(
+        "kpi/health/bed-occupancy/bvdk-tinh",
+        b"{\"value\":\"lots\"}".to_vec(),
+    );
     let out = h
-        .handle(&[indicator("health", "bed-occupancy", "bvdk-tinh", 0.5, "ratio", 0)])
+        .handle(&[indicator(
+            "health",
+            "bed-occupancy",
+            "bvdk-tinh",
+            0.5,
+            "ratio",
+            0,
+        )])
         .unwrap();
     assert_eq!(kpis(&out).len(), 2);
     let log = &h.logs()[0];

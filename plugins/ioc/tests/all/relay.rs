@@ -20,7 +20,10 @@ fn a_sector_alert_is_relayed_with_its_sector() {
     expected["sector"] = json!("health");
     assert_eq!(out[0].json::<Value>().unwrap(), expected);
     let raw = std::str::from_utf8(out[0].data.as_deref().unwrap()).unwrap();
-    assert!(raw.contains("Bệnh viện Đa khoa tỉnh gần hết giường"), "{raw}");
+    assert!(
+        raw.contains("Bệnh viện Đa khoa tỉnh gần hết giường"),
+        "{raw}"
+    );
 }
 
 #[test]
@@ -44,7 +47,15 @@ fn ids_are_prefixed_with_the_sector_unless_they_start_with_it() {
         ])
     );
     let sectors: Vec<Value> = alerts(&out).iter().map(|a| a["sector"].clone()).collect();
-    assert_eq!(sectors, [json!("traffic"), json!("traffic"), json!("education"), json!("tourism")]);
+    assert_eq!(
+        sectors,
+        [
+            json!("traffic"),
+            json!("traffic"),
+            json!("education"),
+            json!("tourism")
+        ]
+    );
 }
 
 #[test]
@@ -55,7 +66,7 @@ fn open_and_resolved_are_relayed_once_and_late_copies_ignored() {
     let resolved = alert("health", id, "resolved", 50);
     let out = h.handle(&[open.clone(), open.clone()]).unwrap();
     assert_eq!(statuses(&out), pairs(&[(id, "open")]));
-    let out = h.handle(&[resolved.clone()]).unwrap();
+    let out = h.handle(std::slice::from_ref(&resolved)).unwrap();
     assert_eq!(statuses(&out), pairs(&[(id, "resolved")]));
     // Redelivered, or an old open replayed: nothing.
     assert!(h.handle(&[resolved, open]).unwrap().is_empty());
@@ -103,7 +114,10 @@ fn the_centres_own_alerts_are_not_relayed() {
     assert!(out.is_empty(), "{out:?}");
     assert!(h.state().is_empty());
     let log = &h.logs()[0];
-    assert!(log.message.starts_with("event skipped: the operations centre's own sector"));
+    assert!(
+        log.message
+            .starts_with("event skipped: the operations centre's own sector")
+    );
     assert_eq!(log.field("type"), Some("city.ioc.alert"));
     assert_eq!(h.logs()[1].field("sector"), Some("border"));
 }
@@ -119,6 +133,9 @@ fn other_types_are_skipped_with_a_warning() {
         .unwrap();
     assert!(out.is_empty());
     assert_eq!(h.logs().len(), 2);
-    assert_eq!(h.logs()[0].message, "event skipped: not an input of the operations centre");
+    assert_eq!(
+        h.logs()[0].message,
+        "event skipped: not an input of the operations centre"
+    );
     assert_eq!(h.logs()[1].field("event"), Some("r-2"));
 }

@@ -212,7 +212,10 @@ pub fn kpis(outputs: &[OutputEvent]) -> Vec<Value> {
         .map(|o| {
             let data: Value = o.json().unwrap();
             assert_eq!(o.subject.as_deref(), data["id"].as_str());
-            assert_eq!(o.time.as_ref(), data["dateModified"].as_str().map(str::to_owned).as_ref());
+            assert_eq!(
+                o.time.as_ref(),
+                data["dateModified"].as_str().map(str::to_owned).as_ref()
+            );
             data
         })
         .collect()
