@@ -1,0 +1,13 @@
+//! The education plugin's tests, run natively through the SDK's harness
+//! (the same frames the component sees).
+
+// Helpers outside `#[test]` functions unwrap too: in a test binary a panic
+// is how a failure is reported.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod attendance;
+mod config;
+mod incident;
+mod invalid;
+mod samples;
+mod support;
