@@ -17,6 +17,9 @@
 //! Consumers (routes) read the log in order, then [`Store::commit_batch`] their
 //! output events, state changes, dead letters and new position in one
 //! transaction, so a crash never leaves a batch half-applied.
+//!
+//! Read models kept from the log live here too: `service_requests`, the
+//! Open311 view of field reports ([`Store::project_service_requests`]).
 
 mod batch;
 mod db;
@@ -27,6 +30,7 @@ mod open;
 mod positions;
 mod retention;
 mod row;
+mod service_requests;
 mod sql;
 mod state;
 mod store;
@@ -35,6 +39,7 @@ pub use batch::BatchCommit;
 pub use dead_letters::{DeadLetter, DeadLetterQuery, DeadLetterStatus, NewDeadLetter};
 pub use error::Error;
 pub use events::{Appended, EventQuery, StoredEvent};
+pub use service_requests::{ProjectionMode, ServiceRequestQuery, ServiceRequestRow};
 pub use store::{Backend, Store};
 
 /// A position in the log: strictly increasing, starting at 1; `0` means

@@ -15,6 +15,7 @@ mod open;
 mod perf;
 mod positions;
 mod retention;
+mod service_requests;
 
 /// Runs each listed `async fn(Store)` of the enclosing module on both
 /// backends, as `<module>::sqlite::<test>` and `<module>::postgres::<test>`.
