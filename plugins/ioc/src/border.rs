@@ -133,7 +133,7 @@ pub fn border_queue(
         growth_per_hour: queue.growth_per_hour,
         observed_at: At(at),
     });
-    evaluate(config, &queue.gate, record, now, event, ctx)
+    evaluate(config, &queue.gate, record, true, now, event, ctx)
 }
 
 /// Handles one `city.ecommerce.gate-volume` event.
@@ -153,7 +153,7 @@ pub fn gate_volume(config: &Config, event: &Event<'_>, ctx: &mut Context<'_>) ->
         perishable_tonnes: volume.perishable_waiting_tonnes,
         observed_at: At(at),
     });
-    evaluate(config, &volume.gate, record, now, event, ctx)
+    evaluate(config, &volume.gate, record, true, now, event, ctx)
 }
 
 /// Handles one `city.fieldreport.request` event: re-judges the gates on
@@ -168,7 +168,7 @@ pub fn request(config: &Config, event: &Event<'_>, ctx: &mut Context<'_>) -> Res
     let gates: BTreeMap<String, Indexed> = load(ctx, GATES, event).unwrap_or_default();
     for (gate, _) in gates.iter().filter(|(_, g)| g.road == road) {
         let record = load(ctx, &gate_key(gate), event).unwrap_or_default();
-        evaluate(config, gate, record, now, event, ctx)?;
+        evaluate(config, gate, record, false, now, event, ctx)?;
     }
     Ok(())
 }
@@ -182,7 +182,7 @@ pub fn tick(config: &Config, event: &Event<'_>, ctx: &mut Context<'_>) -> Result
     let gates: BTreeMap<String, Indexed> = load(ctx, GATES, event).unwrap_or_default();
     for (gate, _) in gates.iter().filter(|(_, g)| g.open) {
         let record = load(ctx, &gate_key(gate), event).unwrap_or_default();
-        evaluate(config, gate, record, now, event, ctx)?;
+        evaluate(config, gate, record, false, now, event, ctx)?;
     }
     Ok(())
 }
@@ -196,15 +196,18 @@ enum Verdict {
 }
 
 /// Judges `gate` at `now` from `record`, emits what that calls for, and
-/// stores the record and the index.
+/// stores the record (if `changed` by the caller, or by the judgement) and
+/// the index.
 fn evaluate(
     config: &Config,
     gate: &str,
     mut record: GateRecord,
+    changed: bool,
     now: Timestamp,
     event: &Event<'_>,
     ctx: &mut Context<'_>,
 ) -> Result<(), Error> {
+    let before = record.clone();
     if let Some(queue) = &record.queue {
         let figures = Figures {
             queue_length: queue.queue_length,
@@ -232,7 +235,9 @@ fn evaluate(
             };
         }
     }
-    ctx.state().set_json(&gate_key(gate), &record)?;
+    if changed || record != before {
+        ctx.state().set_json(&gate_key(gate), &record)?;
+    }
 
     let Some(queue) = &record.queue else {
         return Ok(());
