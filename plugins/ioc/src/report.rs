@@ -24,8 +24,10 @@ use crate::record::{At, load};
 
 /// Report lists are under this prefix and the road.
 pub const REPORTS_PREFIX: &str = "reports/";
-/// The most requests remembered per road.
-pub const MAX_REPORTS_PER_ROAD: usize = 2000;
+/// The most requests remembered per road: far above any `min_reports`,
+/// and small enough to read and write on every report within a batch's
+/// time limit.
+pub const MAX_REPORTS_PER_ROAD: usize = 500;
 /// The longest request id.
 pub const MAX_REQUEST_ID: usize = 128;
 

@@ -373,3 +373,19 @@ fn report_lists_stay_bounded() {
     assert_eq!(listed.as_array().unwrap().len(), 7);
     assert_eq!(listed[0][0], "ls-137");
 }
+
+#[test]
+fn a_flood_of_reports_is_capped_within_the_state_quota() {
+    // 600 reports on one road within the window: the newest 500 are kept,
+    // in well under the manifest's 4 MiB.
+    let mut h = harness().state_quota(4 << 20);
+    let events: Vec<TestEvent> = (0..600)
+        .map(|i| request(&format!("LS-2026-1127-{i:04}"), Some("QL1A"), i))
+        .collect();
+    h.handle(&events).unwrap();
+    let listed: Value = h.state().get_json("reports/QL1A").unwrap().unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 500);
+    assert_eq!(listed[0][0], "LS-2026-1127-0100");
+    let bytes = h.state().get("reports/QL1A").unwrap().len();
+    assert!(bytes < 32 << 10, "{bytes} bytes");
+}
