@@ -26,6 +26,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::{Context, Error, Timestamp};
 
+mod deadlines;
+pub use deadlines::{Deadline, DeadlineBuffer, Deadlines, Due};
+
 /// The type of the host's clock ticks (`[clock] tick` in city.toml).
 pub const TICK: &str = "cityhub.clock.tick";
 
