@@ -26,6 +26,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::{Context, Error, Timestamp};
 
+mod input;
+pub use input::{Input, tick_time};
+
 mod deadlines;
 pub use deadlines::{Deadline, DeadlineBuffer, Deadlines, Due};
 
