@@ -74,6 +74,23 @@ impl TestEvent {
         }
     }
 
+    /// A clock tick ([`TICK`](crate::city::TICK)) at `now` (RFC 3339), as
+    /// the host emits one: id `tick-<now>` (so a redelivered tick has the
+    /// same id), source `/cityhub/clock`, `time` and `data.now` = `now`.
+    ///
+    /// ```
+    /// let tick = cityhub_sdk::testing::TestEvent::tick("2026-11-27T08:00:00+07:00");
+    /// assert_eq!((tick.ty.as_str(), tick.id.as_str()), ("cityhub.clock.tick", "tick-2026-11-27T08:00:00+07:00"));
+    /// assert_eq!(tick.data.as_deref(), Some(&br#"{"now":"2026-11-27T08:00:00+07:00"}"#[..]));
+    /// ```
+    pub fn tick(now: &str) -> Self {
+        Self::new(crate::city::TICK)
+            .id(format!("tick-{now}"))
+            .source("/cityhub/clock")
+            .time(now)
+            .json(&serde_json::json!({ "now": now }))
+    }
+
     /// Sets `id`.
     ///
     /// ```

@@ -11,6 +11,9 @@
 //! batch's state writes only if the batch succeeds and replaces the plugin
 //! instance after a failed batch.
 //!
+//! [`Manifest`] reads the plugin's `plugin.toml`, to check what it declares
+//! and that its configuration schema's defaults are the plugin's own.
+//!
 //! [`NativeRunner`] is the same without the conversions, frame in and frame
 //! out, for benchmarks that compare a plugin's native build with its
 //! component on the same frames.
@@ -41,6 +44,8 @@ mod cloudevents;
 mod event;
 mod harness;
 mod logs;
+#[cfg(not(target_arch = "wasm32"))]
+mod manifest;
 mod memory;
 mod output;
 mod runner;
@@ -49,6 +54,8 @@ mod store;
 pub use event::{TestEvent, encode};
 pub use harness::Harness;
 pub use logs::LogRecord;
+#[cfg(not(target_arch = "wasm32"))]
+pub use manifest::Manifest;
 pub use memory::MemoryHost;
-pub use output::{OutputEvent, decode};
+pub use output::{OutputEvent, decode, indicators, outputs_of};
 pub use runner::NativeRunner;

@@ -86,6 +86,74 @@ impl OutputEvent {
     }
 }
 
+/// The data of the outputs of type `ty`, in order, as JSON.
+///
+/// ```
+/// # use cityhub_sdk::testing::{self, TestEvent};
+/// # let frame = testing::encode(&[
+/// #     TestEvent::new("city.health.indicator").json(&serde_json::json!({"value": 0.87})),
+/// #     TestEvent::new("city.health.alert").json(&serde_json::json!({"status": "open"})),
+/// # ])?;
+/// let outputs = testing::decode(&frame)?; // in a test: `harness.handle(&events)?`
+/// let alerts = testing::outputs_of(&outputs, "city.health.alert");
+/// assert_eq!(alerts, [serde_json::json!({"status": "open"})]);
+/// # Ok::<(), cityhub_sdk::Error>(())
+/// ```
+///
+/// # Panics
+/// If the data of one of them is not JSON: a test assertion.
+#[allow(
+    clippy::panic,
+    reason = "test assertion: a panic is how a test reports a failure"
+)]
+pub fn outputs_of(outputs: &[OutputEvent], ty: &str) -> Vec<serde_json::Value> {
+    outputs
+        .iter()
+        .filter(|o| o.ty == ty)
+        .map(|o| o.json().unwrap_or_else(|err| panic!("{err}")))
+        .collect()
+}
+
+/// `(indicator, scope, value)` of each `city.<sector>.indicator` output
+/// (see [`Indicator`](crate::city::Indicator)), in order.
+///
+/// ```
+/// # use cityhub_sdk::testing::{self, TestEvent};
+/// # let frame = testing::encode(&[TestEvent::new("city.health.indicator").json(&serde_json::json!({
+/// #     "indicator": "bed-occupancy", "scope": "bvdk-tinh", "value": 0.87,
+/// # }))])?;
+/// let outputs = testing::decode(&frame)?;
+/// assert_eq!(
+///     testing::indicators(&outputs),
+///     [("bed-occupancy".to_owned(), "bvdk-tinh".to_owned(), 0.87)]
+/// );
+/// # Ok::<(), cityhub_sdk::Error>(())
+/// ```
+///
+/// # Panics
+/// If one of them lacks `indicator`, `scope` or a numeric `value`.
+#[allow(
+    clippy::panic,
+    reason = "test assertion: a panic is how a test reports a failure"
+)]
+pub fn indicators(outputs: &[OutputEvent]) -> Vec<(String, String, f64)> {
+    outputs
+        .iter()
+        .filter(|o| o.ty.starts_with("city.") && o.ty.ends_with(".indicator"))
+        .map(|o| {
+            let data: serde_json::Value = o.json().unwrap_or_else(|err| panic!("{err}"));
+            let text = |field: &str| match data[field].as_str() {
+                Some(s) => s.to_owned(),
+                None => panic!("output `{}`: `data.{field}` is not a string: {data}", o.ty),
+            };
+            let Some(value) = data["value"].as_f64() else {
+                panic!("output `{}`: `data.value` is not a number: {data}", o.ty)
+            };
+            (text("indicator"), text("scope"), value)
+        })
+        .collect()
+}
+
 /// Decodes an output frame (or any batch frame) into owned events.
 ///
 /// ```
