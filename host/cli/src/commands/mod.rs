@@ -8,6 +8,7 @@ mod deadletters;
 mod plugin;
 mod replay;
 mod serve;
+mod simulate;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -49,6 +50,10 @@ enum Command {
     /// SQLite and PostgreSQL, against an ingest-only baseline (build with
     /// `--release`).
     Bench(bench::Args),
+    /// Simulate Lạng Sơn: post seeded, time-compressed events of every city
+    /// service to a running host (`--scenario border-queue` for the
+    /// fruit-season jam at Hữu Nghị).
+    Simulate(simulate::Args),
 }
 
 /// Runs the parsed command. An error answer of the API is printed as its
@@ -61,6 +66,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Deadletters(cmd) => deadletters::run(cmd),
         Command::Replay(args) => replay::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Simulate(args) => simulate::run(args),
     };
     match result {
         Err(e) => match e.downcast::<ApiError>() {

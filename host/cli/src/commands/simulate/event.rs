@@ -1,0 +1,249 @@
+//! What the generators produce ([`Draft`]s, one simulated minute at a time)
+//! and what the sender posts ([`Outgoing`]): CloudEvents for `/v1/events`,
+//! and citizens' field reports for the host's Open311 endpoint.
+//!
+//! [`Emitter`] turns a minute's drafts, sorted by time, into outgoing events
+//! with ids `<run>-<n>` numbered in order, so one seed gives the same ids.
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+
+use super::clock::SimTime;
+
+/// The `source` of every simulated event: `/simulator/lang-son/<sector>`.
+const SOURCE: &str = "/simulator/lang-son";
+
+/// A field report as a citizen's app posts it (Open311 GeoReport v2
+/// `POST requests.json`, form-encoded).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub service_code: &'static str,
+    pub description: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub address: String,
+    pub media_url: Option<String>,
+}
+
+/// What happens, before it has an id.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// A CloudEvent of `ty` from `sector`.
+    Event {
+        ty: &'static str,
+        sector: &'static str,
+        subject: Option<String>,
+        data: Value,
+    },
+    /// A citizen's report; `key` is the generator's own number for it.
+    Report { key: u64, report: Report },
+    /// An agency's update of report `key` (`city.fieldreport.progress`).
+    Progress {
+        key: u64,
+        status: &'static str,
+        notes: String,
+    },
+}
+
+/// One thing that happens at a simulated instant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub at: SimTime,
+    pub body: Body,
+}
+
+impl Draft {
+    /// A CloudEvent draft.
+    pub fn event(
+        at: SimTime,
+        ty: &'static str,
+        sector: &'static str,
+        subject: Option<String>,
+        data: Value,
+    ) -> Self {
+        Self {
+            at,
+            body: Body::Event {
+                ty,
+                sector,
+                subject,
+                data,
+            },
+        }
+    }
+}
+
+/// One thing to send, in the order of simulated time.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outgoing {
+    /// Posted in a batch to `/v1/events`. `updates` is the simulator id of
+    /// the report a `city.fieldreport.progress` is about: the sender puts
+    /// the host's `service_request_id` in its place.
+    Event {
+        json: Value,
+        updates: Option<String>,
+    },
+    /// Posted to `/open311/v2/requests.json`. `json` is how it is recorded:
+    /// the `city.fieldreport.submitted` event it stands for, with
+    /// extension `via: "open311"` and `service_request_id` null until the
+    /// host answers.
+    Report {
+        json: Value,
+        form: Vec<(&'static str, String)>,
+    },
+}
+
+impl Outgoing {
+    /// The recorded form: a CloudEvent.
+    pub fn json(&self) -> &Value {
+        match self {
+            Self::Event { json, .. } | Self::Report { json, .. } => json,
+        }
+    }
+}
+
+/// Numbers drafts into outgoing events.
+#[derive(Debug)]
+pub struct Emitter {
+    run: String,
+    next: u64,
+    /// Report key → the simulator id of its report.
+    reports: HashMap<u64, String>,
+}
+
+impl Emitter {
+    /// Ids will be `<run>-000001`, …
+    pub fn new(run: String) -> Self {
+        Self {
+            run,
+            next: 1,
+            reports: HashMap::new(),
+        }
+    }
+
+    /// The minute's drafts, in time order (stable: same-time drafts keep
+    /// the order the generators gave them).
+    pub fn emit(&mut self, mut drafts: Vec<Draft>) -> Vec<Outgoing> {
+        drafts.sort_by_key(|d| d.at);
+        drafts.into_iter().filter_map(|d| self.one(d)).collect()
+    }
+
+    fn id(&mut self) -> String {
+        let id = format!("{}-{:06}", self.run, self.next);
+        self.next += 1;
+        id
+    }
+
+    fn one(&mut self, d: Draft) -> Option<Outgoing> {
+        let time = d.at.rfc3339();
+        Some(match d.body {
+            Body::Event {
+                ty,
+                sector,
+                subject,
+                data,
+            } => Outgoing::Event {
+                json: envelope(self.id(), sector, ty, subject, &time, data),
+                updates: None,
+            },
+            Body::Report { key, report } => {
+                let id = self.id();
+                self.reports.insert(key, id.clone());
+                let data = json!({
+                    "service_request_id": null,
+                    "service_code": report.service_code,
+                    "description": report.description,
+                    "lat": report.lat,
+                    "long": report.lon,
+                    "address_string": report.address,
+                    "media_url": report.media_url,
+                    "requested_datetime": time,
+                });
+                let mut json = envelope(
+                    id,
+                    "open311",
+                    "city.fieldreport.submitted",
+                    None,
+                    &time,
+                    data,
+                );
+                json["via"] = json!("open311");
+                let mut form = vec![
+                    ("service_code", report.service_code.to_owned()),
+                    ("lat", report.lat.to_string()),
+                    ("long", report.lon.to_string()),
+                    ("address_string", report.address),
+                    ("description", report.description),
+                    // Not in GeoReport v2: the simulated time of the report,
+                    // so that SLAs run on the simulated clock.
+                    ("requested_datetime", time),
+                ];
+                if let Some(url) = report.media_url {
+                    form.push(("media_url", url));
+                }
+                Outgoing::Report { json, form }
+            }
+            Body::Progress { key, status, notes } => {
+                // A report cut off by `--events` has no id: nothing to update.
+                let report = self.reports.get(&key)?.clone();
+                let data = json!({
+                    "service_request_id": report,
+                    "status": status,
+                    "status_notes": notes,
+                    "updated_datetime": time,
+                });
+                Outgoing::Event {
+                    json: envelope(
+                        self.id(),
+                        "field-reports",
+                        "city.fieldreport.progress",
+                        Some(report.clone()),
+                        &time,
+                        data,
+                    ),
+                    updates: Some(report),
+                }
+            }
+        })
+    }
+}
+
+fn envelope(
+    id: String,
+    sector: &str,
+    ty: &str,
+    subject: Option<String>,
+    time: &str,
+    data: Value,
+) -> Value {
+    let mut e = json!({
+        "specversion": "1.0",
+        "id": id,
+        "source": format!("{SOURCE}/{sector}"),
+        "type": ty,
+        "time": time,
+        "datacontenttype": "application/json",
+        "data": data,
+    });
+    if let Some(s) = subject {
+        e["subject"] = json!(s);
+    }
+    e
+}
+
+/// Rounds to `places` decimals, for figures people read.
+pub fn round(x: f64, places: i32) -> f64 {
+    let k = 10f64.powi(places);
+    (x * k).round() / k
+}
+
+/// A GeoJSON point.
+pub fn point(lon: f64, lat: f64) -> Value {
+    json!({"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]})
+}
+
+/// Bilingual text for the operations centre.
+pub fn text(vi: &str, en: &str) -> Value {
+    json!({"vi": vi, "en": en})
+}
