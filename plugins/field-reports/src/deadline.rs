@@ -9,8 +9,7 @@ use serde::Serialize;
 
 use crate::intake::publish;
 use crate::request::{Request, Status};
-use crate::schedule::{DUE, PRUNE};
-use crate::{FieldReports, OVERDUE};
+use crate::{DUE, FieldReports, OVERDUE, PRUNE};
 
 /// Outputs a batch may reach before flagging stops until the next batch
 /// (the manifest allows 10,000): a tick after a long pause may find
@@ -47,8 +46,8 @@ impl FieldReports {
         } else {
             0
         };
-        let (due, more) = self.wheels.take_due(ctx, DUE, now.seconds(), limit);
-        if more && !self.deferred {
+        let due = self.wheels.take_due(ctx, DUE, now.seconds(), limit);
+        if due.more && !self.deferred {
             self.deferred = true;
             ctx.log().info(
                 "overdue check deferred to the next batch: output budget reached",
@@ -56,7 +55,7 @@ impl FieldReports {
             );
         }
         let observed_at = local_rfc3339(now);
-        for (_, id) in due {
+        for (_, id) in due.entries {
             let Some(mut request) = Request::load(ctx, &id, event) else {
                 continue;
             };
@@ -84,10 +83,10 @@ impl FieldReports {
         }
 
         let retention = self.config.retention.as_duration();
-        let (expired, _) = self
+        let expired = self
             .wheels
             .take_due(ctx, PRUNE, now.seconds(), PRUNE_PER_SWEEP);
-        for (_, id) in expired {
+        for (_, id) in expired.entries {
             let Some(request) = Request::load(ctx, &id, event) else {
                 continue;
             };

@@ -7,8 +7,7 @@ use cityhub_sdk::{Context, Error, Event, Output, Timestamp};
 
 use crate::input::{Progress, Submitted, event_time};
 use crate::request::{Request, Status};
-use crate::schedule::{DUE, PRUNE};
-use crate::{FieldReports, REQUEST};
+use crate::{DUE, FieldReports, PRUNE, REQUEST};
 
 impl FieldReports {
     /// `city.fieldreport.submitted`.
@@ -60,7 +59,7 @@ impl FieldReports {
             updated_at: requested,
         };
         request.save(ctx)?;
-        self.wheels.add(ctx, DUE, expected.seconds(), id);
+        self.wheels.insert(ctx, DUE, expected.seconds(), id);
         self.tally.change(ctx, &request.agency_responsible, 1, 0)?;
         ctx.log().info(
             "report routed",
@@ -132,7 +131,8 @@ impl FieldReports {
                 self.tally
                     .change(ctx, &request.agency_responsible, 1, overdue)?;
                 if was == Status::Closed && !request.overdue {
-                    self.wheels.add(ctx, DUE, request.expected_at.seconds(), id);
+                    self.wheels
+                        .insert(ctx, DUE, request.expected_at.seconds(), id);
                 }
             }
             Status::Closed => {
@@ -141,7 +141,7 @@ impl FieldReports {
                         .remove(ctx, DUE, request.expected_at.seconds(), id);
                 }
                 let forget = after(updated, self.config.retention.as_duration());
-                self.wheels.add(ctx, PRUNE, forget.seconds(), id);
+                self.wheels.insert(ctx, PRUNE, forget.seconds(), id);
             }
         }
         request.save(ctx)?;

@@ -66,13 +66,13 @@
 //!   Times are published at `+07:00` in whole seconds.
 //! - `road`: the first configured road the address, else the description,
 //!   names (`QL4A`, `QL 4A`, `Quốc lộ 4A` → `QL4A`), or null.
-//! - Event time is the clock ([`Clock`](cityhub_sdk::city::Clock)): the
+//! - Event time is the clock ([`Clock`]): the
 //!   `time` of each report and update (their `requested_datetime` /
 //!   `updated_datetime` if they have none) and each tick's `now`. Whenever
 //!   it moves, open requests past their deadline are flagged: `overdue`
 //!   becomes true (for good), one `city.fieldreport.overdue` and the request
 //!   are emitted. Deadlines are kept in a timer wheel in state
-//!   ([`schedule`]), so a tick reads only what is due. A batch stops flagging
+//!   ([`Deadlines`], [`DUE`]), so a tick reads only what is due. A batch stops flagging
 //!   at 8,000 outputs and carries on in the next one.
 //! - Idempotent: a report whose id is known emits nothing; an update not
 //!   newer than the request's `updated_datetime` emits nothing (both logged
@@ -87,9 +87,11 @@
 //! # State
 //!
 //! `clock/now`; `req/<id>` (the request as last published); `due/index` and
-//! `due/<hour>` (open requests by deadline); `prune/index` and `prune/<day>`
-//! (closed requests by when to forget them); `agency/<slug>` (counts and
-//! what was last published about them).
+//! `due/<hour>` (open requests by deadline, [`DUE`]); `prune/index` and
+//! `prune/<day>` (closed requests by when to forget them, [`PRUNE`]); both
+//! are the SDK's [`Deadlines`] layout (bucket numbers zero-padded to 11
+//! digits); `agency/<slug>` (counts and what was last published about
+//! them).
 
 mod agency;
 mod classify;
@@ -99,9 +101,8 @@ mod input;
 mod intake;
 mod request;
 mod roads;
-pub mod schedule;
 
-use cityhub_sdk::city::{Clock, TICK};
+use cityhub_sdk::city::{Clock, DeadlineBuffer, Deadlines, TICK};
 use cityhub_sdk::{Batch, Context, Error, Event, Plugin};
 
 pub use agency::{Counts, slug};
@@ -124,6 +125,11 @@ pub const INDICATOR: &str = agency::INDICATOR;
 /// An agency's overdue reports crossed the threshold (output).
 pub const ALERT: &str = agency::ALERT;
 
+/// Open requests by `expected_datetime`, in hourly buckets.
+pub const DUE: Deadlines = Deadlines::hourly("due/");
+/// Closed requests by when they may be forgotten, in daily buckets.
+pub const PRUNE: Deadlines = Deadlines::daily("prune/");
+
 /// The plugin: its configuration, prepared once, and the agencies touched
 /// in the current batch. Everything else lives in state.
 #[derive(Debug)]
@@ -132,8 +138,10 @@ pub struct FieldReports {
     catalogue: classify::Catalogue,
     roads: roads::Roads,
     tally: agency::Tally,
-    /// The deadline wheels' lists read in this batch.
-    wheels: schedule::Wheels,
+    /// [`DUE`] and [`PRUNE`] as this batch sees them, written back at its
+    /// end, so a batch of reports due in the same busy hour parses and
+    /// writes that bucket once.
+    wheels: DeadlineBuffer,
     /// Whether this batch already logged that flagging was deferred.
     deferred: bool,
 }
@@ -147,7 +155,7 @@ impl Plugin for FieldReports {
             catalogue: classify::Catalogue::new(&config),
             roads: roads::Roads::new(&config.roads),
             tally: agency::Tally::default(),
-            wheels: schedule::Wheels::default(),
+            wheels: DeadlineBuffer::default(),
             deferred: false,
             config,
         })
