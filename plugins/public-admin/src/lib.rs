@@ -43,7 +43,7 @@
 //!
 //! # Rules
 //!
-//! Time is event time: the plugin's "now" ([`Clock`](cityhub_sdk::city::Clock))
+//! Time is event time: the plugin's "now" ([`Clock`])
 //! is the newest `observedAt` or tick it has seen, and never moves back. A
 //! dossier is overdue when "now" is past its `dueAt` and it is neither
 //! completed nor returned; this is checked when the dossier's event arrives
@@ -58,7 +58,9 @@
 //! # State and redelivery
 //!
 //! `dossier/<id>` ([`Record`]), `agency/<id>` ([`Stats`]), the deadline
-//! index under `due/`, the pruning index under `prune/`, and `clock/now`.
+//! index [`DUE`] (`due/index` and hourly `due/<hour>` buckets), the pruning
+//! index [`PRUNE`] (`prune/index` and daily `prune/<day>` buckets; both the
+//! SDK's [`Deadlines`] layout), and `clock/now`.
 //! A dossier event observed no later than the dossier's last is a
 //! redelivery or arrives out of order: it is skipped (logged at debug), so
 //! nothing is counted or announced twice. A completed or returned dossier
@@ -72,17 +74,15 @@
 
 mod agency;
 mod config;
-mod deadlines;
 mod dossier;
 mod overdue;
 mod record;
 
-use cityhub_sdk::city::{Clock, TICK, Tick, local_rfc3339};
+use cityhub_sdk::city::{Clock, Deadlines, TICK, Tick, local_rfc3339};
 use cityhub_sdk::{Batch, Context, Error, Event, Plugin, Timestamp};
 
 pub use agency::{Sent, Stats};
 pub use config::{Agency, Config, MAX_AGENCY_ID};
-pub use deadlines::Deadlines;
 pub use dossier::{Dossier, MAX_DOSSIER_ID, Status, Times};
 pub use overdue::{Overdue, iso_duration};
 pub use record::{Open, Record};
@@ -99,9 +99,9 @@ pub const INDICATOR: &str = "city.admin.indicator";
 pub const ALERT: &str = "city.admin.alert";
 
 /// The index of open dossiers by `dueAt`.
-pub const DUE: Deadlines = Deadlines::new("due/");
+pub const DUE: Deadlines = Deadlines::hourly("due/");
 /// The index of closed dossiers by when they are forgotten.
-pub const PRUNE: Deadlines = Deadlines::new("prune/");
+pub const PRUNE: Deadlines = Deadlines::daily("prune/");
 
 /// The plugin: its configuration and the agencies an event touched.
 /// Everything else lives in state.
@@ -195,7 +195,7 @@ impl PublicAdmin {
                 if open.overdue {
                     overdue_in = Some(open.agency.clone());
                 } else {
-                    DUE.remove(ctx, id, open.due_at)?;
+                    DUE.remove(ctx, open.due_at, id)?;
                 }
             }
             closed_at = r.closed_at;
@@ -206,7 +206,7 @@ impl PublicAdmin {
         let mut announce = None;
         let new = if dossier.status.is_open() {
             if let Some(closed) = closed_at {
-                PRUNE.remove(ctx, id, closed.saturating_add(self.retention()))?;
+                PRUNE.remove(ctx, closed.saturating_add(self.retention()), id)?;
             }
             let overdue = times.due_at < now;
             match (&overdue_in, overdue) {
@@ -217,14 +217,14 @@ impl PublicAdmin {
                     if overdue {
                         agency::update(ctx, agency, |s| s.overdue += 1)?;
                     } else {
-                        DUE.insert(ctx, id, times.due_at)?;
+                        DUE.insert(ctx, times.due_at, id)?;
                     }
                 }
                 (None, true) => {
                     agency::update(ctx, agency, |s| s.overdue += 1)?;
                     announce = Some(now);
                 }
-                (None, false) => DUE.insert(ctx, id, times.due_at)?,
+                (None, false) => DUE.insert(ctx, times.due_at, id)?,
             }
             Record {
                 status: dossier.status,
@@ -255,7 +255,7 @@ impl PublicAdmin {
                 Some(closed) => closed,
                 None => {
                     let forget = times.observed_at.saturating_add(self.retention());
-                    PRUNE.insert(ctx, id, forget)?;
+                    PRUNE.insert(ctx, forget, id)?;
                     times.observed_at
                 }
             };
@@ -283,7 +283,9 @@ impl PublicAdmin {
         if before.is_some_and(|b| now <= b) {
             return Ok(());
         }
-        for (due, id) in DUE.take_before(ctx, now)? {
+        // Overdue once "now" is past `dueAt`: due strictly before "now".
+        let due = DUE.take_due(ctx, now.saturating_sub(1), usize::MAX)?;
+        for (due, id) in due.entries {
             let Some(mut r) = record::load(ctx, &id, event) else {
                 continue;
             };
@@ -299,7 +301,8 @@ impl PublicAdmin {
                 overdue::emit(ctx, &id, open, now)?;
             }
         }
-        for (at, id) in PRUNE.take_before(ctx, now)? {
+        let expired = PRUNE.take_due(ctx, now.saturating_sub(1), usize::MAX)?;
+        for (at, id) in expired.entries {
             let forget = record::load(ctx, &id, event).is_some_and(|r| {
                 r.closed_at
                     .is_some_and(|c| c.saturating_add(self.retention()) == at)

@@ -18,7 +18,7 @@
 //!   `status` is `assigned`, `in-progress` or `done`; other fields are
 //!   ignored. `observedAt` is the event's time.
 //! - the sectors' `city.<sector>.indicator` (the shared
-//!   [`Indicator`](cityhub_sdk::city::Indicator): `indicator`, `scope`,
+//!   [`Indicator`]: `indicator`, `scope`,
 //!   `scopeName`, `name`, `value`, `unit`, `observedAt`), every sector but
 //!   `reporting` itself (its own indicators are skipped);
 //! - `cityhub.clock.tick`, data `{"now": "<RFC 3339>"}`.
@@ -53,7 +53,7 @@
 //!
 //! # Rules
 //!
-//! Time is event time: "now" ([`Clock`](cityhub_sdk::city::Clock)) is the
+//! Time is event time: "now" ([`Clock`]) is the
 //! newest `observedAt` or tick seen, and never moves back. A directive is
 //! overdue once "now" is past its deadline and it is not done; this is
 //! checked when its event arrives and whenever "now" moves, through an
@@ -64,8 +64,10 @@
 //!
 //! # State and redelivery
 //!
-//! `directive/<id>` ([`Record`]), `agency/<id>`, the deadline index under
-//! `due/`, the pruning index under `prune/`, the sectors' indicators (see
+//! `directive/<id>` ([`Record`]), `agency/<id>`, the deadline index [`DUE`]
+//! (`due/index` and hourly `due/<hour>` buckets), the pruning index
+//! [`PRUNE`] (`prune/index` and daily `prune/<day>` buckets; both the SDK's
+//! [`Deadlines`] layout), the sectors' indicators (see
 //! the `report` module's docs) and `clock/now`. A directive or indicator
 //! observed no later than the one kept is a redelivery or arrives out of
 //! order: it is skipped (logged at debug). A done directive is forgotten
@@ -77,18 +79,16 @@
 
 mod agency;
 mod config;
-mod deadlines;
 mod directive;
 mod record;
 mod report;
 mod status;
 
-use cityhub_sdk::city::{Clock, Indicator, TICK, Tick, local_rfc3339};
+use cityhub_sdk::city::{Clock, Deadlines, Indicator, TICK, Tick, local_rfc3339};
 use cityhub_sdk::{Batch, Context, Error, Event, Plugin, Timestamp};
 
 pub use agency::Stats;
 pub use config::{Agency, Config, MAX_AGENCY_ID};
-pub use deadlines::Deadlines;
 pub use directive::{Directive, MAX_DIRECTIVE_ID, Progress, Times};
 pub use record::Record;
 pub use report::{Period, SectorReport, period_start};
@@ -110,9 +110,9 @@ pub const INDICATOR: &str = "city.reporting.indicator";
 pub const ALERT: &str = "city.reporting.alert";
 
 /// The index of pending directives by deadline.
-pub const DUE: Deadlines = Deadlines::new("due/");
+pub const DUE: Deadlines = Deadlines::hourly("due/");
 /// The index of done directives by when they are forgotten.
-pub const PRUNE: Deadlines = Deadlines::new("prune/");
+pub const PRUNE: Deadlines = Deadlines::daily("prune/");
 
 /// The plugin: its configuration and the agencies an event touched.
 /// Everything else lives in state.
@@ -244,8 +244,8 @@ impl Reporting {
         let old_counted = old.as_ref().filter(|r| r.counted).map(|r| r.agency.clone());
         if let Some(r) = &old {
             match r.done_at {
-                Some(done) => PRUNE.remove(ctx, id, done.saturating_add(retention))?,
-                None if !r.counted => DUE.remove(ctx, id, r.deadline)?,
+                Some(done) => PRUNE.remove(ctx, done.saturating_add(retention), id)?,
+                None if !r.counted => DUE.remove(ctx, r.deadline, id)?,
                 None => {}
             }
         }
@@ -263,7 +263,7 @@ impl Reporting {
                 self.touch(was);
                 change = Some(Change::Done);
             }
-            PRUNE.insert(ctx, id, done.saturating_add(retention))?;
+            PRUNE.insert(ctx, done.saturating_add(retention), id)?;
             (done > times.deadline, false, Some(done))
         } else if times.deadline < now {
             match &old_counted {
@@ -285,7 +285,7 @@ impl Reporting {
                 self.touch(was);
                 change = Some(Change::Extended);
             }
-            DUE.insert(ctx, id, times.deadline)?;
+            DUE.insert(ctx, times.deadline, id)?;
             (false, false, None)
         };
         let new = Record {
@@ -319,7 +319,9 @@ impl Reporting {
         if before.is_some_and(|b| now <= b) {
             return Ok(());
         }
-        for (deadline, id) in DUE.take_before(ctx, now)? {
+        // Overdue once "now" is past the deadline: due strictly before "now".
+        let due = DUE.take_due(ctx, now.saturating_sub(1), usize::MAX)?;
+        for (deadline, id) in due.entries {
             let Some(mut r) = record::load(ctx, &id, event) else {
                 continue;
             };
@@ -335,7 +337,8 @@ impl Reporting {
             status::emit_alert(ctx, &self.config, &id, &r, Change::Overdue, now)?;
         }
         let retention = self.config.retention_secs();
-        for (at, id) in PRUNE.take_before(ctx, now)? {
+        let expired = PRUNE.take_due(ctx, now.saturating_sub(1), usize::MAX)?;
+        for (at, id) in expired.entries {
             let forget = record::load(ctx, &id, event)
                 .is_some_and(|r| r.done_at.is_some_and(|d| d.saturating_add(retention) == at));
             if forget {

@@ -83,10 +83,10 @@ fn open_dossiers_wait_in_the_deadline_index_by_hour() {
             .keys()
             .filter(|k| k.starts_with("due/"))
             .collect::<Vec<_>>(),
-        ["due/498826", "due/hours"]
+        ["due/00000498826", "due/index"]
     );
     assert_eq!(
-        h.state().get_json::<Value>("due/498826").unwrap(),
+        h.state().get_json::<Value>("due/00000498826").unwrap(),
         Some(json!([[1_795_773_600, "LS-0042"]])) // 2026-11-27T10:00:00Z
     );
 }
