@@ -4,7 +4,7 @@ use cityhub_plugin_field_reports::{
     ALERT, Config, INDICATOR, OVERDUE, PROGRESS, REQUEST, SUBMITTED,
 };
 use cityhub_sdk::city::TICK;
-use cityhub_sdk::testing::{Manifest, TestEvent};
+use cityhub_sdk::testing::TestEvent;
 use serde_json::Value;
 
 use crate::support::{CITY, GTVT, harness, indicators, of_type, requests};
@@ -99,24 +99,47 @@ fn the_sample_reports_in_small_batches_reach_the_same_state() {
 
 #[test]
 fn the_manifest_declares_what_the_plugin_does() {
-    let manifest = Manifest::load(DIR);
-    assert_eq!(manifest.str("name"), "field-reports");
-    assert_eq!(manifest.str("version"), env!("CARGO_PKG_VERSION"));
-    assert_eq!(manifest.types("subscribes"), [SUBMITTED, PROGRESS, TICK]);
+    let text = std::fs::read_to_string(format!("{DIR}/plugin.toml")).unwrap();
+    let manifest: toml::Table = toml::from_str(&text).unwrap();
+    assert_eq!(manifest["name"].as_str(), Some("field-reports"));
     assert_eq!(
-        manifest.types("publishes"),
-        [REQUEST, OVERDUE, INDICATOR, ALERT]
+        manifest["version"].as_str(),
+        Some(env!("CARGO_PKG_VERSION"))
     );
+    let list = |key: &str| -> Vec<String> {
+        manifest[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(list("subscribes"), [SUBMITTED, PROGRESS, TICK]);
+    assert_eq!(list("publishes"), [REQUEST, OVERDUE, INDICATOR, ALERT]);
 }
 
 #[test]
 fn the_config_schema_defaults_are_the_plugins_defaults() {
-    let manifest = Manifest::load(DIR);
-    let defaults = manifest.assert_defaults::<Config>();
-    assert_eq!(defaults.len(), 5, "the schema names every field");
+    let text = std::fs::read_to_string(format!("{DIR}/plugin.toml")).unwrap();
+    let manifest: toml::Table = toml::from_str(&text).unwrap();
+    let schema = manifest["config-schema"].as_table().unwrap();
+    assert_eq!(schema["additionalProperties"].as_bool(), Some(false));
+    let properties = schema["properties"].as_table().unwrap();
+    let defaults: serde_json::Map<String, Value> = properties
+        .iter()
+        .map(|(name, p)| {
+            (
+                name.clone(),
+                serde_json::to_value(&p.as_table().unwrap()["default"]).unwrap(),
+            )
+        })
+        .collect();
+    let from_schema: Config = serde_json::from_value(Value::Object(defaults)).unwrap();
+    assert_eq!(from_schema, Config::default());
+    assert_eq!(properties.len(), 5);
     // The schema of one service names every field a service has.
-    let item = manifest.property("services")["items"]["properties"]
-        .as_object()
+    let item = properties["services"]["items"]["properties"]
+        .as_table()
         .unwrap();
     let names: Vec<&str> = item.keys().map(String::as_str).collect();
     assert_eq!(
