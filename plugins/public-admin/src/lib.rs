@@ -78,7 +78,7 @@ mod dossier;
 mod overdue;
 mod record;
 
-use cityhub_sdk::city::{Clock, Deadlines, TICK, Tick, local_rfc3339};
+use cityhub_sdk::city::{Clock, Deadlines, TICK, local_rfc3339, tick_time};
 use cityhub_sdk::{Batch, Context, Error, Event, Plugin, Timestamp};
 
 pub use agency::{Sent, Stats};
@@ -154,16 +154,7 @@ impl PublicAdmin {
     }
 
     fn tick(&mut self, event: &Event<'_>, ctx: &mut Context<'_>) -> Result<(), Error> {
-        let tick: Tick = event.data_json()?;
-        let now = Timestamp::parse_rfc3339(&tick.now).ok_or_else(|| {
-            Error::invalid_input(
-                event,
-                format!(
-                    "`data.now` must be an RFC 3339 date-time such as 2026-11-27T08:00:00+07:00, got {:?}",
-                    tick.now
-                ),
-            )
-        })?;
+        let now = tick_time(event)?;
         self.advance(ctx, event, now.seconds())
     }
 

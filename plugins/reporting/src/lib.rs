@@ -84,7 +84,7 @@ mod record;
 mod report;
 mod status;
 
-use cityhub_sdk::city::{Clock, Deadlines, Indicator, TICK, Tick, local_rfc3339};
+use cityhub_sdk::city::{Clock, Deadlines, Indicator, Input, TICK, local_rfc3339, tick_time};
 use cityhub_sdk::{Batch, Context, Error, Event, Plugin, Timestamp};
 
 pub use agency::Stats;
@@ -169,17 +169,6 @@ fn sector_of(ty: &str) -> Option<&str> {
     (!sector.is_empty() && !sector.contains('.')).then_some(sector)
 }
 
-fn rfc3339(event: &Event<'_>, field: &str, text: &str) -> Result<Timestamp, Error> {
-    Timestamp::parse_rfc3339(text).ok_or_else(|| {
-        Error::invalid_input(
-            event,
-            format!(
-                "`data.{field}` must be an RFC 3339 date-time such as 2026-11-27T08:00:00+07:00, got {text:?}"
-            ),
-        )
-    })
-}
-
 impl Reporting {
     fn touch(&mut self, agency: &str) {
         if !self.touched.iter().any(|a| a == agency) {
@@ -188,8 +177,7 @@ impl Reporting {
     }
 
     fn tick(&mut self, event: &Event<'_>, ctx: &mut Context<'_>) -> Result<(), Error> {
-        let tick: Tick = event.data_json()?;
-        let now = rfc3339(event, "now", &tick.now)?;
+        let now = tick_time(event)?;
         self.advance(ctx, event, now.seconds())
     }
 
@@ -214,7 +202,7 @@ impl Reporting {
                 "must name what is measured, such as `bvdk-tinh`",
             ));
         }
-        let observed = rfc3339(event, "observedAt", &indicator.observed_at)?;
+        let observed = Input::of(event).time("observedAt", &indicator.observed_at)?;
         // The period ends before a newer figure is kept.
         self.advance(ctx, event, observed.seconds())?;
         report::store(ctx, &self.config, event, sector, &indicator, observed)
