@@ -14,9 +14,19 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 /// The plugins to build: constant prefix, package, folder in the workspace.
-const PLUGINS: [(&str, &str, &str); 3] = [
+/// All but the last are the demo city's (`plugins/`), listed in
+/// `CITY_PLUGINS` too.
+const PLUGINS: [(&str, &str, &str); 11] = [
     ("TRAFFIC", "cityhub-plugin-traffic", "plugins/traffic"),
     ("ALERTS", "cityhub-plugin-alerts", "plugins/alerts"),
+    ("ECOMMERCE", "cityhub-plugin-ecommerce", "plugins/ecommerce"),
+    ("TOURISM", "cityhub-plugin-tourism", "plugins/tourism"),
+    ("HEALTH", "cityhub-plugin-health", "plugins/health"),
+    ("EDUCATION", "cityhub-plugin-education", "plugins/education"),
+    ("FIELD_REPORTS", "cityhub-plugin-field-reports", "plugins/field-reports"),
+    ("PUBLIC_ADMIN", "cityhub-plugin-public-admin", "plugins/public-admin"),
+    ("REPORTING", "cityhub-plugin-reporting", "plugins/reporting"),
+    ("IOC", "cityhub-plugin-ioc", "plugins/ioc"),
     ("HOSTILE", "cityhub-plugin-hostile", "tests/plugins/hostile"),
 ];
 
@@ -150,6 +160,20 @@ fn run() -> Result<(), Box<dyn Error>> {
             path_str(&dir)?
         )?;
     }
+    writeln!(
+        generated,
+        "/// The demo city's plugins: (name, component, folder)."
+    )?;
+    writeln!(
+        generated,
+        "pub const CITY_PLUGINS: [(&str, &str, &str); {}] = [",
+        PLUGINS.len() - 1
+    )?;
+    for (name, _, folder) in &PLUGINS[..PLUGINS.len() - 1] {
+        let plugin = folder.trim_start_matches("plugins/");
+        writeln!(generated, "    ({plugin:?}, {name}_WASM, {name}_DIR),")?;
+    }
+    writeln!(generated, "];")?;
     std::fs::write(out_dir.join("plugins.rs"), generated)?;
     Ok(())
 }
