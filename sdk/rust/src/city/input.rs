@@ -256,17 +256,32 @@ mod tests {
 
     #[test]
     fn ranges_are_said_in_words() {
-        assert_eq!(message(1.0..=10.0, "rooms", 0.0), "must be 1 to 10 rooms, got 0");
-        assert_eq!(message(0.0..10.0, "", 10.0), "must be at least 0 and below 10, got 10");
+        assert_eq!(
+            message(1.0..=10.0, "rooms", 0.0),
+            "must be 1 to 10 rooms, got 0"
+        );
+        assert_eq!(
+            message(0.0..10.0, "", 10.0),
+            "must be at least 0 and below 10, got 10"
+        );
         assert_eq!(
             message((Excluded(0.0), Excluded(1.0)), "", 1.0),
             "must be above 0 and below 1, got 1"
         );
-        assert_eq!(message((Excluded(0.0), Unbounded), "kg", 0.0), "must be above 0 kg, got 0");
-        assert_eq!(message(0.0.., "tonnes", -1.5), "must be 0 tonnes or more, got -1.5");
+        assert_eq!(
+            message((Excluded(0.0), Unbounded), "kg", 0.0),
+            "must be above 0 kg, got 0"
+        );
+        assert_eq!(
+            message(0.0.., "tonnes", -1.5),
+            "must be 0 tonnes or more, got -1.5"
+        );
         assert_eq!(message(..=5.0, "", 6.0), "must be at most 5, got 6");
         assert_eq!(message(..5.0, "", 5.0), "must be below 5, got 5");
-        assert_eq!(message(.., "", f64::NAN), "must be a finite number, got NaN");
+        assert_eq!(
+            message(.., "", f64::NAN),
+            "must be a finite number, got NaN"
+        );
         assert_eq!(
             message(.., "trucks per hour", f64::INFINITY),
             "must be a number of trucks per hour, got inf"

@@ -53,6 +53,8 @@ use serde_json::{Map, Value};
 pub struct Manifest {
     path: PathBuf,
     table: toml::Table,
+    /// `table` as JSON, which the configuration schema is.
+    json: Value,
 }
 
 impl Manifest {
@@ -67,7 +69,13 @@ impl Manifest {
         let table = text
             .parse()
             .unwrap_or_else(|err| panic!("`{}` is not TOML: {err}", path.display()));
-        Self { path, table }
+        Self::new(path, table)
+    }
+
+    fn new(path: PathBuf, table: toml::Table) -> Self {
+        let json = serde_json::to_value(&table)
+            .unwrap_or_else(|err| panic!("`{}` does not convert to JSON: {err}", path.display()));
+        Self { path, table, json }
     }
 
     /// The manifest as TOML, for checks the other methods do not cover.
@@ -94,22 +102,19 @@ impl Manifest {
         let list = self.table.get(key).and_then(toml::Value::as_array);
         let strings: Option<Vec<String>> =
             list.and_then(|l| l.iter().map(|t| t.as_str().map(str::to_owned)).collect());
-        strings.unwrap_or_else(|| {
-            self.fail(&format!("`{key}` is missing or not an array of strings"))
-        })
+        strings
+            .unwrap_or_else(|| self.fail(&format!("`{key}` is missing or not an array of strings")))
     }
 
     /// The `config-schema` table, as JSON.
     ///
     /// # Panics
     /// If the manifest has no `config-schema` table.
-    pub fn schema(&self) -> Value {
-        let schema = self
-            .table
+    pub fn schema(&self) -> &Value {
+        self.json
             .get("config-schema")
-            .filter(|s| s.is_table())
-            .unwrap_or_else(|| self.fail("has no `[config-schema]` table"));
-        self.json(schema, "config-schema")
+            .filter(|s| s.is_object())
+            .unwrap_or_else(|| self.fail("has no `[config-schema]` table"))
     }
 
     /// The schema of configuration field `name`
@@ -118,9 +123,9 @@ impl Manifest {
     ///
     /// # Panics
     /// If the schema does not name `name`.
-    pub fn property(&self, name: &str) -> Value {
+    pub fn property(&self, name: &str) -> &Value {
         self.properties()
-            .remove(name)
+            .get(name)
             .unwrap_or_else(|| self.fail(&format!("`config-schema` has no property `{name}`")))
     }
 
@@ -131,15 +136,14 @@ impl Manifest {
     /// If a property has no `default`.
     pub fn defaults(&self) -> Map<String, Value> {
         self.properties()
-            .into_iter()
-            .map(|(name, mut p)| {
-                let default = p
-                    .get_mut("default")
-                    .map(Value::take)
-                    .unwrap_or_else(|| {
-                        self.fail(&format!("`config-schema` property `{name}` has no `default`"))
-                    });
-                (name, default)
+            .iter()
+            .map(|(name, p)| {
+                let default = p.get("default").cloned().unwrap_or_else(|| {
+                    self.fail(&format!(
+                        "`config-schema` property `{name}` has no `default`"
+                    ))
+                });
+                (name.clone(), default)
             })
             .collect()
     }
@@ -165,8 +169,8 @@ impl Manifest {
             self.path.display()
         );
         let defaults = self.defaults();
-        let config: C = serde_json::from_value(Value::Object(defaults.clone()))
-            .unwrap_or_else(|err| {
+        let config: C =
+            serde_json::from_value(Value::Object(defaults.clone())).unwrap_or_else(|err| {
                 self.fail(&format!(
                     "the `config-schema` defaults are not a valid configuration: {err}"
                 ))
@@ -180,16 +184,11 @@ impl Manifest {
         defaults
     }
 
-    fn properties(&self) -> Map<String, Value> {
-        match self.schema().get_mut("properties").map(Value::take) {
-            Some(Value::Object(properties)) => properties,
-            _ => self.fail("`config-schema` has no `properties` table"),
-        }
-    }
-
-    fn json(&self, value: &toml::Value, key: &str) -> Value {
-        serde_json::to_value(value)
-            .unwrap_or_else(|err| self.fail(&format!("`{key}` does not convert to JSON: {err}")))
+    fn properties(&self) -> &Map<String, Value> {
+        self.schema()
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or_else(|| self.fail("`config-schema` has no `properties` table"))
     }
 
     fn fail(&self, why: &str) -> ! {
@@ -203,10 +202,10 @@ mod tests {
     use super::*;
 
     fn manifest(text: &str) -> Manifest {
-        Manifest {
-            path: PathBuf::from("plugins/test/plugin.toml"),
-            table: text.parse().unwrap(),
-        }
+        Manifest::new(
+            PathBuf::from("plugins/test/plugin.toml"),
+            text.parse().unwrap(),
+        )
     }
 
     #[derive(Debug, Default, PartialEq, serde::Deserialize)]
