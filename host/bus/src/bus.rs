@@ -100,6 +100,10 @@ pub struct Bus {
     /// A copy of the route list for lock-free-ish reads on the ingest path.
     view: Mutex<Vec<(Arc<Route>, u64)>>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
+    /// The clock's period (`[clock] tick`).
+    tick: watch::Sender<Duration>,
+    /// The Open311 projection's position.
+    projected: watch::Receiver<Seq>,
 }
 
 impl std::fmt::Debug for Bus {
@@ -129,8 +133,11 @@ impl Bus {
         } else {
             options.max_pending
         };
+        let core = Core::start(store.clone(), last);
+        let (tick, tick_rx) = watch::channel(cityhub_config::ClockConfig::DEFAULT_TICK);
+        let (projected_tx, projected) = watch::channel(0);
         let bus = Arc::new(Self {
-            core: Core::start(store.clone(), last),
+            core: core.clone(),
             gate: Gate::new(max_pending),
             accepts: options.accepts,
             shutdown,
@@ -138,12 +145,26 @@ impl Bus {
             routes: tokio::sync::Mutex::new(BTreeMap::new()),
             view: Mutex::new(Vec::new()),
             tasks: Mutex::new(Vec::new()),
+            tick,
+            projected,
         });
         bus.apply(plugins, routes).await;
-        let mut tasks = vec![tokio::spawn(crate::monitor::run(
-            Arc::downgrade(&bus),
-            bus.shutdown.subscribe(),
-        ))];
+        let mut tasks = vec![
+            tokio::spawn(crate::monitor::run(
+                Arc::downgrade(&bus),
+                bus.shutdown.subscribe(),
+            )),
+            tokio::spawn(crate::clock::run(
+                Arc::downgrade(&bus),
+                tick_rx,
+                bus.shutdown.subscribe(),
+            )),
+            tokio::spawn(crate::projection::run(
+                core,
+                projected_tx,
+                bus.shutdown.subscribe(),
+            )),
+        ];
         if let Some(keep) = options.retention {
             tasks.push(tokio::spawn(crate::retention::run(
                 Arc::downgrade(&bus),
@@ -170,9 +191,6 @@ impl Bus {
     /// Requests arriving together are stored in one transaction (group
     /// commit); each gets its own answer.
     pub async fn ingest(&self, events: Vec<CloudEvent>) -> Result<Vec<Appended>, Error> {
-        if *self.shutdown.borrow() {
-            return Err(Error::ShuttingDown);
-        }
         if let Some(accepts) = &self.accepts
             && let Some(e) = events
                 .iter()
@@ -182,6 +200,17 @@ impl Bus {
                 id: e.id.clone(),
                 ty: e.ty.to_string(),
             });
+        }
+        self.ingest_from_host(events).await
+    }
+
+    /// [`Bus::ingest`] for events the host itself makes from a request of
+    /// its own API (an Open311 report): `[ingest] accepts` does not apply,
+    /// which is about what senders may post as CloudEvents; backpressure,
+    /// durability and duplicate detection do.
+    pub async fn ingest_from_host(&self, events: Vec<CloudEvent>) -> Result<Vec<Appended>, Error> {
+        if *self.shutdown.borrow() {
+            return Err(Error::ShuttingDown);
         }
         self.check_lag()?;
         let permit = self.gate.admit(events.len())?;
@@ -211,6 +240,25 @@ impl Bus {
             }
         }
         Ok(())
+    }
+
+    /// Sets the clock's period (`[clock] tick`; default one minute). Takes
+    /// effect at once: the next tick comes one new period from now.
+    pub fn set_tick(&self, every: Duration) {
+        self.tick.send_if_modified(|t| {
+            let changed = *t != every;
+            *t = every;
+            changed
+        });
+    }
+
+    /// Waits until the Open311 read model has projected the log up to `seq`,
+    /// at most `timeout`; returns whether it got there.
+    pub async fn wait_projected(&self, seq: Seq, timeout: Duration) -> bool {
+        let mut rx = self.projected.clone();
+        tokio::time::timeout(timeout, rx.wait_for(|p| *p >= seq))
+            .await
+            .is_ok_and(|r| r.is_ok())
     }
 
     /// The store.
@@ -480,13 +528,16 @@ impl Bus {
         }
     }
 
-    /// The position keys of the running routes (retention keeps what any of
-    /// them has not passed).
+    /// The position keys of the running routes and of the host's projection
+    /// (retention keeps what any of them has not passed).
     pub(crate) fn consumers(&self) -> Vec<String> {
-        self.view
+        let mut c: Vec<String> = self
+            .view
             .lock()
             .map(|v| v.iter().map(|(r, _)| r.consumer.clone()).collect())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        c.push(crate::projection::CONSUMER.to_owned());
+        c
     }
 
     /// Announces a platform event (used by the monitor).

@@ -28,6 +28,11 @@
 //! more than its `max-lag` behind (`429`) or when `max-pending` events wait
 //! for the log (`503`); see [`Bus::ingest`].
 //!
+//! The bus also keeps time and a read model: a `cityhub.clock.tick` event
+//! every [`Bus::set_tick`] period ([`clock`]), and the Open311 view of field
+//! reports, projected from the log as it grows ([`projection`],
+//! [`Bus::wait_projected`]).
+//!
 //! [`Bus::replay`] runs a route again from a time or position;
 //! [`Bus::apply`] swaps in a new configuration, restarting only the routes
 //! that changed. With a retention period, a background task removes old
@@ -36,11 +41,13 @@
 mod backpressure;
 mod breaker;
 mod bus;
+pub mod clock;
 mod core;
 mod encode;
 mod error;
 mod monitor;
 pub mod platform;
+pub mod projection;
 mod retention;
 mod retry;
 mod route;
