@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::support::{at, harness, harness_with, indicators, of, order, tick};
+use crate::support::{at, harness, harness_with, indicators, order, outputs_of, tick};
 
 fn value(scope: &str, v: f64) -> (String, String, f64) {
     ("orders-value".to_owned(), scope.to_owned(), v)
@@ -27,7 +27,7 @@ fn the_first_order_is_reported_at_once_then_at_most_every_span() {
             value("Chi Lăng", 1_600_000.0)
         ]
     );
-    let first = &of(&out, "city.ecommerce.indicator")[0];
+    let first = &outputs_of(&out, "city.ecommerce.indicator")[0];
     assert_eq!(
         *first,
         json!({
@@ -43,7 +43,7 @@ fn the_first_order_is_reported_at_once_then_at_most_every_span() {
     let out = h.handle(&[tick(35)]).unwrap();
     assert_eq!(indicators(&out), [value("Văn Quan", 4_000_000.0)]);
     assert_eq!(
-        of(&out, "city.ecommerce.indicator")[0]["observedAt"],
+        outputs_of(&out, "city.ecommerce.indicator")[0]["observedAt"],
         "2026-11-27T07:30:00+07:00",
         "observed when the newest order was placed"
     );
@@ -76,7 +76,7 @@ fn a_new_day_reports_the_last_total_then_zero_and_forgets_the_orders() {
     ])
     .unwrap();
     let out = h.handle(&[tick(at(28, 0, 1))]).unwrap();
-    let v = of(&out, "city.ecommerce.indicator");
+    let v = outputs_of(&out, "city.ecommerce.indicator");
     assert_eq!(
         indicators(&out),
         [value("Văn Quan", 3_200_000.0), value("Văn Quan", 0.0)]

@@ -7,6 +7,8 @@ use cityhub_sdk::city::local_rfc3339;
 use cityhub_sdk::testing::{Harness, OutputEvent, TestEvent};
 use serde_json::{Value, json};
 
+pub use cityhub_sdk::testing::{indicators, outputs_of};
+
 /// `2026-11-27T07:00:00+07:00` plus `minute` minutes (any number of them),
 /// at `+07:00`.
 pub fn time(minute: u32) -> String {
@@ -112,10 +114,7 @@ pub fn queue(gate: &str, length: u32, growth: f64, trend: &str, minute: u32) -> 
 
 /// A clock tick at `minute`.
 pub fn tick(minute: u32) -> TestEvent {
-    TestEvent::new("cityhub.clock.tick")
-        .id(format!("tick-{minute}"))
-        .source("/cityhub")
-        .json(&json!({"now": time(minute)}))
+    TestEvent::tick(&time(minute))
 }
 
 pub fn harness() -> Harness<Ecommerce> {
@@ -126,35 +125,12 @@ pub fn harness_with(config: Value) -> Harness<Ecommerce> {
     Harness::<Ecommerce>::new(config).unwrap()
 }
 
-/// The data of the outputs of type `ty`.
-pub fn of(outputs: &[OutputEvent], ty: &str) -> Vec<Value> {
-    outputs
-        .iter()
-        .filter(|o| o.ty == ty)
-        .map(|o| o.json().unwrap())
-        .collect()
-}
-
 pub fn volumes(outputs: &[OutputEvent]) -> Vec<Value> {
-    of(outputs, "city.ecommerce.gate-volume")
+    outputs_of(outputs, "city.ecommerce.gate-volume")
 }
 
 pub fn alerts(outputs: &[OutputEvent]) -> Vec<Value> {
-    of(outputs, "city.ecommerce.alert")
-}
-
-/// `(indicator, scope, value)` of each indicator output.
-pub fn indicators(outputs: &[OutputEvent]) -> Vec<(String, String, f64)> {
-    of(outputs, "city.ecommerce.indicator")
-        .iter()
-        .map(|d| {
-            (
-                d["indicator"].as_str().unwrap().to_owned(),
-                d["scope"].as_str().unwrap().to_owned(),
-                d["value"].as_f64().unwrap(),
-            )
-        })
-        .collect()
+    outputs_of(outputs, "city.ecommerce.alert")
 }
 
 /// `(status, severity)` of each alert output.

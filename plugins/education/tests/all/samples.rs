@@ -1,17 +1,12 @@
 //! The sample events and the manifest in the plugin's folder.
 
 use cityhub_plugin_education::Config;
-use cityhub_sdk::testing::TestEvent;
+use cityhub_sdk::testing::{Manifest, TestEvent};
 use serde_json::Value;
 
 use crate::support::{harness, lines};
 
 const DIR: &str = env!("CARGO_MANIFEST_DIR");
-
-fn manifest() -> toml::Table {
-    let text = std::fs::read_to_string(format!("{DIR}/plugin.toml")).unwrap();
-    toml::from_str(&text).unwrap()
-}
 
 #[test]
 fn the_sample_cold_snap_lowers_attendance_and_a_poisoning_is_resolved() {
@@ -60,45 +55,17 @@ fn the_sample_cold_snap_lowers_attendance_and_a_poisoning_is_resolved() {
 
 #[test]
 fn the_manifest_declares_what_the_plugin_does() {
-    let manifest = manifest();
-    assert_eq!(manifest["name"].as_str(), Some("education"));
-    assert_eq!(
-        manifest["version"].as_str(),
-        Some(env!("CARGO_PKG_VERSION"))
-    );
-    assert_eq!(
-        manifest["vendor"].as_str(),
-        Some("Sở Giáo dục và Đào tạo Lạng Sơn")
-    );
-    let types = |key: &str| -> Vec<String> {
-        manifest[key]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t.as_str().unwrap().to_owned())
-            .collect()
-    };
+    let manifest = Manifest::load(DIR);
+    assert_eq!(manifest.str("name"), "education");
+    assert_eq!(manifest.str("version"), env!("CARGO_PKG_VERSION"));
+    assert_eq!(manifest.str("vendor"), "Sở Giáo dục và Đào tạo Lạng Sơn");
     use cityhub_plugin_education as p;
-    assert_eq!(types("subscribes"), [p::ATTENDANCE, p::INCIDENT]);
-    assert_eq!(types("publishes"), [p::INDICATOR, p::ALERT]);
+    assert_eq!(manifest.types("subscribes"), [p::ATTENDANCE, p::INCIDENT]);
+    assert_eq!(manifest.types("publishes"), [p::INDICATOR, p::ALERT]);
 }
 
 #[test]
 fn the_config_schema_defaults_are_the_plugins_defaults() {
-    let manifest = manifest();
-    let schema = manifest["config-schema"].as_table().unwrap();
-    assert_eq!(schema["additionalProperties"].as_bool(), Some(false));
-    let properties = schema["properties"].as_table().unwrap();
-    let defaults: serde_json::Map<String, Value> = properties
-        .iter()
-        .map(|(name, p)| {
-            (
-                name.clone(),
-                serde_json::to_value(&p.as_table().unwrap()["default"]).unwrap(),
-            )
-        })
-        .collect();
-    let from_schema: Config = serde_json::from_value(Value::Object(defaults)).unwrap();
-    assert_eq!(from_schema, Config::default());
-    assert_eq!(properties.len(), 4);
+    let defaults = Manifest::load(DIR).assert_defaults::<Config>();
+    assert_eq!(defaults.len(), 4, "the schema names every field");
 }

@@ -1,11 +1,12 @@
 //! Event time: requests turn overdue once, indicators and alerts follow,
 //! closed requests are forgotten after their retention.
 
+use cityhub_sdk::testing::TestEvent;
 use serde_json::{Value, json};
 
 use crate::support::{
-    CITY, CSGT, GTVT, harness, harness_with, hours, indicators, of_type, report, requests, tick,
-    time, types, update,
+    CITY, CSGT, GTVT, harness, harness_with, hours, indicators, outputs_of, report, requests, time,
+    types, update,
 };
 
 #[test]
@@ -14,8 +15,8 @@ fn an_open_request_past_its_deadline_is_flagged_once() {
     h.handle(&[report("LS-1", "traffic-obstruction", &time(0))])
         .unwrap();
     // 4h SLA: not yet at 11:59, due at 12:00.
-    assert!(h.handle(&[tick(&time(239))]).unwrap().is_empty());
-    let out = h.handle(&[tick(&time(245))]).unwrap();
+    assert!(h.handle(&[TestEvent::tick(&time(239))]).unwrap().is_empty());
+    let out = h.handle(&[TestEvent::tick(&time(245))]).unwrap();
     assert_eq!(types(&out), ["overdue", "request", "indicator"]);
     assert_eq!(out[0].subject.as_deref(), Some("LS-1"));
     assert_eq!(out[0].time.as_deref(), Some(time(245).as_str()));
@@ -42,7 +43,11 @@ fn an_open_request_past_its_deadline_is_flagged_once() {
     );
     // Later ticks, and the same tick again, flag nothing more.
     let again = h
-        .handle(&[tick(&time(245)), tick(&time(600)), tick(&hours(48))])
+        .handle(&[
+            TestEvent::tick(&time(245)),
+            TestEvent::tick(&time(600)),
+            TestEvent::tick(&hours(48)),
+        ])
         .unwrap();
     assert!(again.is_empty(), "{again:?}");
     assert_eq!(h.state().get("due/index"), None, "the wheel is empty");
@@ -62,12 +67,12 @@ fn any_input_moves_the_clock_not_only_ticks() {
 #[test]
 fn a_report_arriving_after_its_deadline_is_overdue_at_once() {
     let mut h = harness();
-    h.handle(&[tick(&hours(10))]).unwrap();
+    h.handle(&[TestEvent::tick(&hours(10))]).unwrap();
     let out = h
         .handle(&[report("LS-1", "traffic-obstruction", &time(0))])
         .unwrap();
     assert_eq!(types(&out)[..3], ["request", "overdue", "request"]);
-    let overdue = &of_type(&out, "city.fieldreport.overdue")[0];
+    let overdue = &outputs_of(&out, "city.fieldreport.overdue")[0];
     assert_eq!(
         overdue["observedAt"],
         hours(10),
@@ -82,7 +87,7 @@ fn closing_before_the_deadline_means_never_overdue() {
         .unwrap();
     h.handle(&[update("LS-1", "closed", Some("Đã giải tỏa"), &time(100))])
         .unwrap();
-    assert!(h.handle(&[tick(&hours(6))]).unwrap().is_empty());
+    assert!(h.handle(&[TestEvent::tick(&hours(6))]).unwrap().is_empty());
 }
 
 #[test]
@@ -113,7 +118,7 @@ fn an_overdue_request_handed_over_takes_its_overdue_count_along() {
     let mut h = harness();
     h.handle(&[report("LS-1", "illegal-parking", &time(0))])
         .unwrap();
-    h.handle(&[tick(&hours(13))]).unwrap();
+    h.handle(&[TestEvent::tick(&hours(13))]).unwrap();
     let out = h
         .handle(&[crate::support::update_data(json!({
             "service_request_id": "LS-1", "status": "open", "updated_datetime": hours(14),
@@ -130,7 +135,7 @@ fn an_overdue_request_handed_over_takes_its_overdue_count_along() {
         ]
     );
     assert!(
-        of_type(&out, "city.fieldreport.overdue").is_empty(),
+        outputs_of(&out, "city.fieldreport.overdue").is_empty(),
         "flagged once only"
     );
 }
@@ -146,19 +151,22 @@ fn deadlines_fire_in_order_across_buckets_and_days() {
     ])
     .unwrap();
     let flagged = |out: &[cityhub_sdk::testing::OutputEvent]| -> Vec<String> {
-        of_type(out, "city.fieldreport.overdue")
+        outputs_of(out, "city.fieldreport.overdue")
             .iter()
             .map(|o| o["service_request_id"].as_str().unwrap().to_owned())
             .collect()
     };
     assert_eq!(
-        flagged(&h.handle(&[tick(&hours(13))]).unwrap()),
+        flagged(&h.handle(&[TestEvent::tick(&hours(13))]).unwrap()),
         ["LS-b", "LS-d"]
     );
-    assert_eq!(flagged(&h.handle(&[tick(&hours(30))]).unwrap()), ["LS-c"]);
-    assert!(flagged(&h.handle(&[tick(&hours(100))]).unwrap()).is_empty());
     assert_eq!(
-        flagged(&h.handle(&[tick(&hours(24 * 40))]).unwrap()),
+        flagged(&h.handle(&[TestEvent::tick(&hours(30))]).unwrap()),
+        ["LS-c"]
+    );
+    assert!(flagged(&h.handle(&[TestEvent::tick(&hours(100))]).unwrap()).is_empty());
+    assert_eq!(
+        flagged(&h.handle(&[TestEvent::tick(&hours(24 * 40))]).unwrap()),
         ["LS-a"]
     );
 }
@@ -185,8 +193,8 @@ fn the_wheel_survives_restarts_and_holds_only_open_requests() {
     h.handle(&[update("LS-1", "closed", None, &time(60))])
         .unwrap();
     h.restart().unwrap();
-    let out = h.handle(&[tick(&hours(73))]).unwrap();
-    let flagged = of_type(&out, "city.fieldreport.overdue");
+    let out = h.handle(&[TestEvent::tick(&hours(73))]).unwrap();
+    let flagged = outputs_of(&out, "city.fieldreport.overdue");
     assert_eq!(flagged.len(), 1);
     assert_eq!(flagged[0]["service_request_id"], "LS-2");
 }
@@ -199,8 +207,8 @@ fn an_agencys_overdue_reports_raise_and_resolve_an_alert() {
         .collect();
     h.handle(&reports).unwrap();
     // Two overdue: medium.
-    let out = h.handle(&[tick(&time(72 * 60 + 1))]).unwrap();
-    let alerts = of_type(&out, "city.fieldreport.alert");
+    let out = h.handle(&[TestEvent::tick(&time(72 * 60 + 1))]).unwrap();
+    let alerts = outputs_of(&out, "city.fieldreport.alert");
     assert_eq!(alerts.len(), 1);
     let alert = &alerts[0];
     assert_eq!(alert["alertId"], format!("fieldreport/overdue/{GTVT}"));
@@ -222,8 +230,8 @@ fn an_agencys_overdue_reports_raise_and_resolve_an_alert() {
     let shared: cityhub_sdk::city::Alert = serde_json::from_value(alert.clone()).unwrap();
     assert_eq!(shared.observed_at, time(72 * 60 + 1));
     // Four overdue: high, same alert id.
-    let out = h.handle(&[tick(&time(72 * 60 + 5))]).unwrap();
-    let alert = &of_type(&out, "city.fieldreport.alert")[0];
+    let out = h.handle(&[TestEvent::tick(&time(72 * 60 + 5))]).unwrap();
+    let alert = &outputs_of(&out, "city.fieldreport.alert")[0];
     assert_eq!(
         (&alert["status"], &alert["severity"]),
         (&json!("open"), &json!("high"))
@@ -236,7 +244,7 @@ fn an_agencys_overdue_reports_raise_and_resolve_an_alert() {
             update("LS-2", "closed", None, &hours(82)),
         ])
         .unwrap();
-    let alerts = of_type(&out, "city.fieldreport.alert");
+    let alerts = outputs_of(&out, "city.fieldreport.alert");
     assert_eq!(alerts.len(), 1, "published once, at the end of the batch");
     assert_eq!(
         (&alerts[0]["status"], &alerts[0]["severity"]),
@@ -265,9 +273,9 @@ fn closed_requests_are_forgotten_after_retention_and_open_ones_kept() {
     .unwrap();
     h.handle(&[update("LS-1", "closed", Some("Đã thu gom"), &hours(5))])
         .unwrap();
-    h.handle(&[tick(&hours(5 + 47))]).unwrap();
+    h.handle(&[TestEvent::tick(&hours(5 + 47))]).unwrap();
     assert!(h.state().get("req/LS-1").is_some(), "not yet");
-    h.handle(&[tick(&hours(5 + 48))]).unwrap();
+    h.handle(&[TestEvent::tick(&hours(5 + 48))]).unwrap();
     assert_eq!(h.state().get("req/LS-1"), None);
     assert!(h.state().get("req/LS-2").is_some(), "open: kept");
     assert_eq!(h.state().get("prune/index"), None);
@@ -288,12 +296,12 @@ fn a_request_reopened_within_retention_is_not_forgotten() {
         .unwrap();
     h.handle(&[update("LS-1", "closed", Some("Đã vá lại"), &hours(20))])
         .unwrap();
-    h.handle(&[tick(&hours(30))]).unwrap();
+    h.handle(&[TestEvent::tick(&hours(30))]).unwrap();
     assert!(
         h.state().get("req/LS-1").is_some(),
         "closed again at 20h: kept until 44h"
     );
-    h.handle(&[tick(&hours(44))]).unwrap();
+    h.handle(&[TestEvent::tick(&hours(44))]).unwrap();
     assert_eq!(h.state().get("req/LS-1"), None);
 }
 
@@ -304,16 +312,16 @@ fn a_flood_of_due_requests_is_flagged_over_several_batches() {
         .map(|i| report(&format!("LS-{i}"), "traffic-obstruction", &time(0)))
         .collect();
     h.handle(&reports).unwrap();
-    let first = h.handle(&[tick(&hours(5))]).unwrap();
-    let n = of_type(&first, "city.fieldreport.overdue").len();
+    let first = h.handle(&[TestEvent::tick(&hours(5))]).unwrap();
+    let n = outputs_of(&first, "city.fieldreport.overdue").len();
     assert_eq!(n, 4_000, "8,000 outputs: 4,000 flags");
     assert!(
         h.logs()
             .iter()
             .any(|l| l.message.starts_with("overdue check deferred"))
     );
-    let second = h.handle(&[tick(&hours(5))]).unwrap();
-    assert_eq!(of_type(&second, "city.fieldreport.overdue").len(), 500);
+    let second = h.handle(&[TestEvent::tick(&hours(5))]).unwrap();
+    assert_eq!(outputs_of(&second, "city.fieldreport.overdue").len(), 500);
     let counts: Value = h
         .state()
         .get_json(&format!("agency/{CSGT}"))

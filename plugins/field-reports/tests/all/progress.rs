@@ -1,6 +1,7 @@
 //! Agencies' updates: notes, closing, reopening, handing over, redelivery,
 //! unknown requests.
 
+use cityhub_sdk::testing::TestEvent;
 use serde_json::{Value, json};
 
 use crate::support::{
@@ -138,7 +139,7 @@ fn a_reopened_request_counts_again_and_keeps_its_deadline() {
         [("open-reports".to_owned(), CSGT.to_owned(), 1.0)]
     );
     // Its 4-hour deadline still holds: overdue at 12:00.
-    let out = h.handle(&[crate::support::tick(&time(240))]).unwrap();
+    let out = h.handle(&[TestEvent::tick(&time(240))]).unwrap();
     assert_eq!(types(&out)[..2], ["overdue", "request"]);
 }
 

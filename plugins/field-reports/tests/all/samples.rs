@@ -4,10 +4,10 @@ use cityhub_plugin_field_reports::{
     ALERT, Config, INDICATOR, OVERDUE, PROGRESS, REQUEST, SUBMITTED,
 };
 use cityhub_sdk::city::TICK;
-use cityhub_sdk::testing::TestEvent;
+use cityhub_sdk::testing::{Manifest, TestEvent};
 use serde_json::Value;
 
-use crate::support::{CITY, GTVT, harness, indicators, of_type, requests};
+use crate::support::{CITY, GTVT, harness, indicators, outputs_of, requests};
 
 const DIR: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -47,7 +47,7 @@ fn the_sample_reports_are_routed_updated_and_turn_overdue() {
         "seven reports, the retry of 101 not again"
     );
 
-    let overdue: Vec<String> = of_type(&out, OVERDUE)
+    let overdue: Vec<String> = outputs_of(&out, OVERDUE)
         .iter()
         .map(|o| o["service_request_id"].as_str().unwrap().to_owned())
         .collect();
@@ -62,7 +62,7 @@ fn the_sample_reports_are_routed_updated_and_turn_overdue() {
         ]
     );
     // 106 was handed to the city before its deadline: its overdue is the city's.
-    let o106 = &of_type(&out, OVERDUE)[0];
+    let o106 = &outputs_of(&out, OVERDUE)[0];
     assert_eq!(o106["agency_responsible"], "UBND thành phố Lạng Sơn");
     // One batch: indicators once per agency, with the final counts.
     let final_counts = indicators(&out);
@@ -70,7 +70,7 @@ fn the_sample_reports_are_routed_updated_and_turn_overdue() {
     assert!(final_counts.contains(&("overdue-reports".to_owned(), CITY.to_owned(), 3.0)));
     assert!(final_counts.contains(&("overdue-reports".to_owned(), GTVT.to_owned(), 1.0)));
     assert!(
-        of_type(&out, ALERT).is_empty(),
+        outputs_of(&out, ALERT).is_empty(),
         "3 overdue is below the default threshold of 5"
     );
 
@@ -99,48 +99,24 @@ fn the_sample_reports_in_small_batches_reach_the_same_state() {
 
 #[test]
 fn the_manifest_declares_what_the_plugin_does() {
-    let text = std::fs::read_to_string(format!("{DIR}/plugin.toml")).unwrap();
-    let manifest: toml::Table = toml::from_str(&text).unwrap();
-    assert_eq!(manifest["name"].as_str(), Some("field-reports"));
+    let manifest = Manifest::load(DIR);
+    assert_eq!(manifest.str("name"), "field-reports");
+    assert_eq!(manifest.str("version"), env!("CARGO_PKG_VERSION"));
+    assert_eq!(manifest.types("subscribes"), [SUBMITTED, PROGRESS, TICK]);
     assert_eq!(
-        manifest["version"].as_str(),
-        Some(env!("CARGO_PKG_VERSION"))
+        manifest.types("publishes"),
+        [REQUEST, OVERDUE, INDICATOR, ALERT]
     );
-    let list = |key: &str| -> Vec<String> {
-        manifest[key]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap().to_owned())
-            .collect()
-    };
-    assert_eq!(list("subscribes"), [SUBMITTED, PROGRESS, TICK]);
-    assert_eq!(list("publishes"), [REQUEST, OVERDUE, INDICATOR, ALERT]);
 }
 
 #[test]
 fn the_config_schema_defaults_are_the_plugins_defaults() {
-    let text = std::fs::read_to_string(format!("{DIR}/plugin.toml")).unwrap();
-    let manifest: toml::Table = toml::from_str(&text).unwrap();
-    let schema = manifest["config-schema"].as_table().unwrap();
-    assert_eq!(schema["additionalProperties"].as_bool(), Some(false));
-    let properties = schema["properties"].as_table().unwrap();
-    let defaults: serde_json::Map<String, Value> = properties
-        .iter()
-        .map(|(name, p)| {
-            (
-                name.clone(),
-                serde_json::to_value(&p.as_table().unwrap()["default"]).unwrap(),
-            )
-        })
-        .collect();
-    let from_schema: Config = serde_json::from_value(Value::Object(defaults)).unwrap();
-    assert_eq!(from_schema, Config::default());
-    assert_eq!(properties.len(), 5);
+    let manifest = Manifest::load(DIR);
+    let defaults = manifest.assert_defaults::<Config>();
+    assert_eq!(defaults.len(), 5, "the schema names every field");
     // The schema of one service names every field a service has.
-    let item = properties["services"]["items"]["properties"]
-        .as_table()
-        .unwrap();
+    let services = manifest.property("services");
+    let item = services["items"]["properties"].as_object().unwrap();
     let names: Vec<&str> = item.keys().map(String::as_str).collect();
     assert_eq!(
         names,

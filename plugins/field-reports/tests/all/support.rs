@@ -9,6 +9,8 @@ use cityhub_sdk::city::{after, local_rfc3339};
 use cityhub_sdk::testing::{Harness, OutputEvent, TestEvent};
 use serde_json::{Value, json};
 
+pub use cityhub_sdk::testing::{indicators, outputs_of};
+
 /// `2026-11-27T08:00:00+07:00` plus `minutes`, at +07:00.
 pub fn time(minutes: u64) -> String {
     let start = Timestamp::parse_rfc3339("2026-11-27T08:00:00+07:00").unwrap();
@@ -82,30 +84,12 @@ pub fn update_data(data: Value) -> TestEvent {
         .json(&data)
 }
 
-/// A clock tick at `time`.
-pub fn tick(time: &str) -> TestEvent {
-    TestEvent::new("cityhub.clock.tick")
-        .id(format!("tick-{time}"))
-        .source("/cityhub")
-        .time(time)
-        .json(&json!({"now": time}))
-}
-
 pub fn harness() -> Harness<FieldReports> {
     Harness::<FieldReports>::new(json!({})).unwrap()
 }
 
 pub fn harness_with(config: Value) -> Harness<FieldReports> {
     Harness::<FieldReports>::new(config).unwrap()
-}
-
-/// The outputs of type `ty`, as JSON.
-pub fn of_type(outputs: &[OutputEvent], ty: &str) -> Vec<Value> {
-    outputs
-        .iter()
-        .filter(|o| o.ty == ty)
-        .map(|o| o.json().unwrap())
-        .collect()
 }
 
 /// The `city.fieldreport.request` outputs, checking the subject on the way.
@@ -117,20 +101,6 @@ pub fn requests(outputs: &[OutputEvent]) -> Vec<Value> {
             let data: Value = o.json().unwrap();
             assert_eq!(o.subject.as_deref(), data["service_request_id"].as_str());
             data
-        })
-        .collect()
-}
-
-/// `(indicator, scope, value)` of every indicator output.
-pub fn indicators(outputs: &[OutputEvent]) -> Vec<(String, String, f64)> {
-    of_type(outputs, "city.fieldreport.indicator")
-        .into_iter()
-        .map(|i| {
-            (
-                i["indicator"].as_str().unwrap().to_owned(),
-                i["scope"].as_str().unwrap().to_owned(),
-                i["value"].as_f64().unwrap(),
-            )
         })
         .collect()
 }

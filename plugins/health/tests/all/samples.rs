@@ -1,17 +1,12 @@
 //! The sample events and the manifest in the plugin's folder.
 
 use cityhub_plugin_health::Config;
-use cityhub_sdk::testing::TestEvent;
+use cityhub_sdk::testing::{Manifest, TestEvent};
 use serde_json::Value;
 
 use crate::support::{harness, lines};
 
 const DIR: &str = env!("CARGO_MANIFEST_DIR");
-
-fn manifest() -> toml::Table {
-    let text = std::fs::read_to_string(format!("{DIR}/plugin.toml")).unwrap();
-    toml::from_str(&text).unwrap()
-}
 
 #[test]
 fn the_sample_week_fills_the_provincial_hospital_and_signals_dengue_in_cao_loc() {
@@ -56,24 +51,13 @@ fn the_sample_week_fills_the_provincial_hospital_and_signals_dengue_in_cao_loc()
 
 #[test]
 fn the_manifest_declares_what_the_plugin_does() {
-    let manifest = manifest();
-    assert_eq!(manifest["name"].as_str(), Some("health"));
-    assert_eq!(
-        manifest["version"].as_str(),
-        Some(env!("CARGO_PKG_VERSION"))
-    );
-    assert_eq!(manifest["vendor"].as_str(), Some("Sở Y tế Lạng Sơn"));
-    let types = |key: &str| -> Vec<String> {
-        manifest[key]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t.as_str().unwrap().to_owned())
-            .collect()
-    };
+    let manifest = Manifest::load(DIR);
+    assert_eq!(manifest.str("name"), "health");
+    assert_eq!(manifest.str("version"), env!("CARGO_PKG_VERSION"));
+    assert_eq!(manifest.str("vendor"), "Sở Y tế Lạng Sơn");
     use cityhub_plugin_health as p;
     assert_eq!(
-        types("subscribes"),
+        manifest.types("subscribes"),
         [
             p::BEDS,
             p::EMERGENCY_CALL,
@@ -81,27 +65,11 @@ fn the_manifest_declares_what_the_plugin_does() {
             cityhub_sdk::city::TICK
         ]
     );
-    assert_eq!(types("publishes"), [p::INDICATOR, p::ALERT]);
+    assert_eq!(manifest.types("publishes"), [p::INDICATOR, p::ALERT]);
 }
 
 #[test]
 fn the_config_schema_defaults_are_the_plugins_defaults() {
-    let manifest = manifest();
-    let schema = manifest["config-schema"].as_table().unwrap();
-    assert_eq!(schema["additionalProperties"].as_bool(), Some(false));
-    let properties = schema["properties"].as_table().unwrap();
-    // The defaults the schema advertises, as a configuration...
-    let defaults: serde_json::Map<String, Value> = properties
-        .iter()
-        .map(|(name, p)| {
-            (
-                name.clone(),
-                serde_json::to_value(&p.as_table().unwrap()["default"]).unwrap(),
-            )
-        })
-        .collect();
-    let from_schema: Config = serde_json::from_value(Value::Object(defaults)).unwrap();
-    // ...are the plugin's own, and the schema names every field.
-    assert_eq!(from_schema, Config::default());
-    assert_eq!(properties.len(), 7);
+    let defaults = Manifest::load(DIR).assert_defaults::<Config>();
+    assert_eq!(defaults.len(), 7, "the schema names every field");
 }

@@ -76,10 +76,9 @@ pub fn dengue(prefix: &str, district: &str, n: u32, first_minute: u32) -> Vec<Te
         .collect()
 }
 
+/// A clock tick at `minute`.
 pub fn tick(minute: u32) -> TestEvent {
-    TestEvent::new("cityhub.clock.tick")
-        .id(format!("tick-{minute}"))
-        .json(&json!({"now": time(minute)}))
+    TestEvent::tick(&time(minute))
 }
 
 pub fn harness() -> Harness<Health> {

@@ -1,17 +1,12 @@
 //! The sample events and the manifest in the plugin's folder.
 
 use cityhub_plugin_ioc::Config;
-use cityhub_sdk::testing::TestEvent;
+use cityhub_sdk::testing::{Manifest, TestEvent};
 use serde_json::Value;
 
 use crate::support::harness;
 
 const DIR: &str = env!("CARGO_MANIFEST_DIR");
-
-fn manifest() -> toml::Table {
-    let text = std::fs::read_to_string(format!("{DIR}/plugin.toml")).unwrap();
-    toml::from_str(&text).unwrap()
-}
 
 #[test]
 fn the_sample_morning_at_huu_nghi_opens_updates_and_resolves_one_border_alert() {
@@ -116,26 +111,15 @@ fn the_sample_morning_at_huu_nghi_opens_updates_and_resolves_one_border_alert() 
 
 #[test]
 fn the_manifest_declares_what_the_plugin_does() {
-    let manifest = manifest();
-    assert_eq!(manifest["name"].as_str(), Some("ioc"));
+    let manifest = Manifest::load(DIR);
+    assert_eq!(manifest.str("name"), "ioc");
+    assert_eq!(manifest.str("version"), env!("CARGO_PKG_VERSION"));
     assert_eq!(
-        manifest["version"].as_str(),
-        Some(env!("CARGO_PKG_VERSION"))
+        manifest.str("vendor"),
+        "Trung tâm Giám sát, điều hành đô thị thông minh tỉnh Lạng Sơn (IOC)"
     );
     assert_eq!(
-        manifest["vendor"].as_str(),
-        Some("Trung tâm Giám sát, điều hành đô thị thông minh tỉnh Lạng Sơn (IOC)")
-    );
-    let types = |key: &str| -> Vec<String> {
-        manifest[key]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t.as_str().unwrap().to_owned())
-            .collect()
-    };
-    assert_eq!(
-        types("subscribes"),
+        manifest.types("subscribes"),
         [
             "city.*.indicator",
             "city.*.alert",
@@ -146,31 +130,15 @@ fn the_manifest_declares_what_the_plugin_does() {
         ]
     );
     assert_eq!(
-        types("publishes"),
+        manifest.types("publishes"),
         [cityhub_plugin_ioc::KPI, cityhub_plugin_ioc::ALERT]
     );
 }
 
 #[test]
 fn the_config_schema_defaults_are_the_plugins_defaults() {
-    let manifest = manifest();
-    let schema = manifest["config-schema"].as_table().unwrap();
-    assert_eq!(schema["additionalProperties"].as_bool(), Some(false));
-    let properties = schema["properties"].as_table().unwrap();
-    // The defaults the schema advertises, as a configuration...
-    let defaults: serde_json::Map<String, Value> = properties
-        .iter()
-        .map(|(name, p)| {
-            (
-                name.clone(),
-                serde_json::to_value(&p.as_table().unwrap()["default"]).unwrap(),
-            )
-        })
-        .collect();
-    let from_schema: Config = serde_json::from_value(Value::Object(defaults.clone())).unwrap();
-    // ...are the plugin's own, and the schema names every field.
-    assert_eq!(from_schema, Config::default());
-    assert_eq!(properties.len(), 9);
+    let defaults = Manifest::load(DIR).assert_defaults::<Config>();
+    assert_eq!(defaults.len(), 9, "the schema names every field");
     // The default maps are complete, not only merged onto the defaults.
     let thresholds = defaults["thresholds"].as_object().unwrap();
     assert_eq!(thresholds.len(), Config::default().thresholds.0.len());

@@ -194,14 +194,9 @@ pub fn requests(prefix: &str, road: &str, n: usize, minute: i64) -> Vec<TestEven
         .collect()
 }
 
-/// A `cityhub.clock.tick` at `minute`.
+/// A clock tick at `minute`.
 pub fn tick(minute: i64) -> TestEvent {
-    event(
-        "cityhub.clock.tick",
-        &format!("tick-{minute}"),
-        minute,
-        &json!({"now": time(minute)}),
-    )
+    TestEvent::tick(&time(minute))
 }
 
 /// The data of the KPIs among `outputs`, checking type and subject.

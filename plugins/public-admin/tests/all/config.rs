@@ -3,9 +3,10 @@
 use cityhub_plugin_public_admin::{Config, PublicAdmin};
 use cityhub_sdk::ErrorKind;
 use cityhub_sdk::testing::Harness;
+use cityhub_sdk::testing::TestEvent;
 use serde_json::{Value, json};
 
-use crate::support::{at, harness_with, simple, tick};
+use crate::support::{at, harness_with, simple};
 
 fn config_error(config: Value) -> String {
     let err = Harness::<PublicAdmin>::new(config).unwrap_err();
@@ -52,7 +53,7 @@ fn retention_is_configurable() {
     h.handle(&[
         simple("LS-0042", "received", &at(20, 8)),
         simple("LS-0042", "completed", &at(21, 8)),
-        tick(&at(22, 21)),
+        TestEvent::tick(&at(22, 21)),
     ])
     .unwrap();
     assert_eq!(h.state().get("dossier/LS-0042"), None);

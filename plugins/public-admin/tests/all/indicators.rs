@@ -1,10 +1,11 @@
 //! Per-agency indicators change only when their values do; the overdue
 //! alert opens at `overdue_alert_count` and resolves below it.
 
+use cityhub_sdk::testing::TestEvent;
 use serde_json::{Value, json};
 
 use crate::support::{
-    alerts, at, data, dossier, expect, harness, harness_with, indicators, of, simple, tick,
+    alerts, at, data, dossier, expect, harness, harness_with, indicators, outputs_of, simple,
 };
 
 #[test]
@@ -32,14 +33,14 @@ fn processing_days_and_on_time_are_running_figures_of_completed_dossiers() {
             ("on-time", "so-tu-phap", 0.667),
         ])
     );
-    let days = &of(&out, "city.admin.indicator")[0];
+    let days = &outputs_of(&out, "city.admin.indicator")[0];
     assert_eq!(
         days["name"],
         json!({"vi": "Thời gian giải quyết hồ sơ trung bình", "en": "Mean dossier processing time"})
     );
     assert_eq!(days["unit"], "days");
     assert_eq!(days["observedAt"], at(23, 8));
-    assert_eq!(of(&out, "city.admin.indicator")[1]["unit"], "ratio");
+    assert_eq!(outputs_of(&out, "city.admin.indicator")[1]["unit"], "ratio");
 }
 
 #[test]
@@ -73,13 +74,13 @@ fn construction_permits() -> Vec<cityhub_sdk::testing::TestEvent> {
 fn the_overdue_alert_opens_at_the_threshold_and_resolves_below_it() {
     let mut h = harness();
     h.handle(&construction_permits()).unwrap();
-    let out = h.handle(&[tick(&at(26, 8))]).unwrap();
-    assert_eq!(of(&out, "city.admin.dossier-overdue").len(), 6);
+    let out = h.handle(&[TestEvent::tick(&at(26, 8))]).unwrap();
+    assert_eq!(outputs_of(&out, "city.admin.dossier-overdue").len(), 6);
     assert_eq!(
         alerts(&out),
         [("admin/overdue/so-xay-dung".to_owned(), "open".to_owned())]
     );
-    let alert = of(&out, "city.admin.alert").remove(0);
+    let alert = outputs_of(&out, "city.admin.alert").remove(0);
     assert_eq!(
         alert,
         json!({
@@ -115,7 +116,7 @@ fn the_overdue_alert_opens_at_the_threshold_and_resolves_below_it() {
             "resolved".to_owned()
         )]
     );
-    let resolved = of(&out, "city.admin.alert").remove(0);
+    let resolved = outputs_of(&out, "city.admin.alert").remove(0);
     assert_eq!(
         resolved["title"]["vi"],
         "Sở Xây dựng: hồ sơ quá hạn giảm còn 4"
@@ -127,11 +128,11 @@ fn the_overdue_alert_opens_at_the_threshold_and_resolves_below_it() {
 fn the_threshold_is_configurable() {
     let mut h = harness_with(json!({"overdue_alert_count": 7}));
     h.handle(&construction_permits()).unwrap();
-    let out = h.handle(&[tick(&at(26, 8))]).unwrap();
+    let out = h.handle(&[TestEvent::tick(&at(26, 8))]).unwrap();
     assert!(alerts(&out).is_empty());
     let mut h = harness_with(json!({"overdue_alert_count": 1}));
     h.handle(&construction_permits()[..1]).unwrap();
-    let out = h.handle(&[tick(&at(26, 8))]).unwrap();
+    let out = h.handle(&[TestEvent::tick(&at(26, 8))]).unwrap();
     assert_eq!(alerts(&out).len(), 1);
 }
 
@@ -141,11 +142,11 @@ fn an_agency_not_configured_is_named_by_its_id() {
     let mut d = data("CL-0001", "processing", &at(21, 8));
     d["agency"] = json!("ubnd-huyen-cao-loc");
     h.handle(&[dossier(d)]).unwrap();
-    let out = h.handle(&[tick(&at(28, 8))]).unwrap();
-    let indicator = of(&out, "city.admin.indicator").remove(0);
+    let out = h.handle(&[TestEvent::tick(&at(28, 8))]).unwrap();
+    let indicator = outputs_of(&out, "city.admin.indicator").remove(0);
     assert_eq!(indicator["scope"], "ubnd-huyen-cao-loc");
     assert_eq!(indicator.get("scopeName"), None);
-    let alert = of(&out, "city.admin.alert").remove(0);
+    let alert = outputs_of(&out, "city.admin.alert").remove(0);
     assert_eq!(alert["title"]["vi"], "ubnd-huyen-cao-loc: 1 hồ sơ quá hạn");
 }
 
@@ -157,7 +158,7 @@ fn vietnamese_names_pass_through_byte_for_byte() {
     let mut d = data("LS-0099", "processing", &at(21, 8));
     d["procedureName"] = json!(name);
     h.handle(&[dossier(d)]).unwrap();
-    let out = h.handle(&[tick(&at(28, 8))]).unwrap();
+    let out = h.handle(&[TestEvent::tick(&at(28, 8))]).unwrap();
     let event = out
         .iter()
         .find(|o| o.ty == "city.admin.dossier-overdue")

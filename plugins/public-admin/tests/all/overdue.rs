@@ -6,7 +6,7 @@ use cityhub_sdk::testing::TestEvent;
 use serde_json::{Value, json};
 
 use crate::support::{
-    at, data, dossier, expect, harness, indicators, of, overdue_ids, simple, tick,
+    at, data, dossier, expect, harness, indicators, outputs_of, overdue_ids, simple,
 };
 
 #[test]
@@ -27,9 +27,13 @@ fn a_dossier_past_due_is_announced_once_when_the_clock_passes_it() {
         .unwrap();
     assert!(out.is_empty(), "{out:?}");
     // Due at 17:00 sharp: not yet overdue then.
-    assert!(h.handle(&[tick(&at(27, 17))]).unwrap().is_empty());
+    assert!(
+        h.handle(&[TestEvent::tick(&at(27, 17))])
+            .unwrap()
+            .is_empty()
+    );
 
-    let out = h.handle(&[tick(&at(27, 19))]).unwrap();
+    let out = h.handle(&[TestEvent::tick(&at(27, 19))]).unwrap();
     assert_eq!(out.len(), 2);
     assert_eq!(out[0].ty, "city.admin.dossier-overdue");
     assert_eq!(out[0].subject.as_deref(), Some("LS-0042"));
@@ -59,9 +63,13 @@ fn a_dossier_past_due_is_announced_once_when_the_clock_passes_it() {
     );
 
     // Later ticks, and the same tick again, announce nothing more.
-    assert!(h.handle(&[tick(&at(27, 19))]).unwrap().is_empty());
     assert!(
-        h.handle(&[tick(&at(28, 8)), tick(&at(29, 8))])
+        h.handle(&[TestEvent::tick(&at(27, 19))])
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        h.handle(&[TestEvent::tick(&at(28, 8)), TestEvent::tick(&at(29, 8))])
             .unwrap()
             .is_empty()
     );
@@ -101,19 +109,19 @@ fn any_event_moves_the_clock_not_only_ticks() {
     other["dueAt"] = json!(at(30, 17));
     let out = h.handle(&[dossier(other)]).unwrap();
     assert_eq!(overdue_ids(&out), ["LS-0042"]);
-    let overdue = &of(&out, "city.admin.dossier-overdue")[0];
+    let overdue = &outputs_of(&out, "city.admin.dossier-overdue")[0];
     assert_eq!(overdue["overdueBy"], "PT15H");
 }
 
 #[test]
 fn a_dossier_arriving_past_due_is_announced_at_once() {
     let mut h = harness();
-    h.handle(&[tick(&at(28, 10))]).unwrap();
+    h.handle(&[TestEvent::tick(&at(28, 10))]).unwrap();
     let out = h
         .handle(&[simple("LS-0042", "processing", &at(28, 9))])
         .unwrap();
     assert_eq!(overdue_ids(&out), ["LS-0042"]);
-    let overdue = &of(&out, "city.admin.dossier-overdue")[0];
+    let overdue = &outputs_of(&out, "city.admin.dossier-overdue")[0];
     // Seen at the plugin's "now", later than the event itself.
     assert_eq!(overdue["observedAt"], at(28, 10));
     assert_eq!(overdue["overdueBy"], "PT17H");
@@ -128,7 +136,7 @@ fn completing_late_leaves_the_count_and_counts_as_late() {
     let mut h = harness();
     h.handle(&[
         simple("LS-0042", "processing", &at(21, 9)),
-        tick(&at(28, 8)),
+        TestEvent::tick(&at(28, 8)),
     ])
     .unwrap();
     let out = h
@@ -163,7 +171,7 @@ fn a_returned_dossier_leaves_the_count_without_being_completed() {
     let mut h = harness();
     h.handle(&[
         simple("LS-0042", "processing", &at(21, 9)),
-        tick(&at(28, 8)),
+        TestEvent::tick(&at(28, 8)),
     ])
     .unwrap();
     let out = h
@@ -190,7 +198,7 @@ fn a_later_due_date_takes_a_dossier_out_of_the_count_until_it_passes() {
     let mut h = harness();
     h.handle(&[
         simple("LS-0042", "processing", &at(21, 9)),
-        tick(&at(28, 8)),
+        TestEvent::tick(&at(28, 8)),
     ])
     .unwrap();
     // The agency extends the deadline to Monday the 30th (gia hạn).
@@ -203,10 +211,10 @@ fn a_later_due_date_takes_a_dossier_out_of_the_count_until_it_passes() {
     );
     assert!(overdue_ids(&out).is_empty());
 
-    let out = h.handle(&[tick(&at(30, 18))]).unwrap();
+    let out = h.handle(&[TestEvent::tick(&at(30, 18))]).unwrap();
     assert_eq!(overdue_ids(&out), ["LS-0042"]);
     assert_eq!(
-        of(&out, "city.admin.dossier-overdue")[0]["overdueBy"],
+        outputs_of(&out, "city.admin.dossier-overdue")[0]["overdueBy"],
         "PT1H"
     );
 }
@@ -216,7 +224,7 @@ fn a_dossier_moved_to_another_agency_moves_its_overdue_count() {
     let mut h = harness();
     h.handle(&[
         simple("LS-0042", "processing", &at(21, 9)),
-        tick(&at(28, 8)),
+        TestEvent::tick(&at(28, 8)),
     ])
     .unwrap();
     let mut moved = data("LS-0042", "processing", &at(28, 9));
@@ -241,7 +249,7 @@ fn a_redelivered_or_older_event_changes_nothing() {
     let events = [
         simple("LS-0042", "received", &at(20, 8)),
         simple("LS-0042", "processing", &at(21, 9)),
-        tick(&at(28, 8)),
+        TestEvent::tick(&at(28, 8)),
         simple("LS-0042", "completed", &at(28, 15)),
     ];
     let first = h.handle(&events).unwrap();
@@ -278,7 +286,7 @@ fn state_carries_across_instances() {
     h.handle(&[simple("LS-0042", "processing", &at(21, 9))])
         .unwrap();
     h.restart().unwrap();
-    let out = h.handle(&[tick(&at(28, 8))]).unwrap();
+    let out = h.handle(&[TestEvent::tick(&at(28, 8))]).unwrap();
     assert_eq!(overdue_ids(&out), ["LS-0042"]);
 }
 
@@ -293,12 +301,14 @@ fn closed_dossiers_are_forgotten_after_retention_and_stay_forgotten() {
     assert!(h.state().get("dossier/LS-0042").is_some());
     assert!(h.state().keys().any(|k| k.starts_with("prune/")));
     // Seven days (the default retention) after it closed.
-    h.handle(&[tick("2026-12-01T10:00:00+07:00")]).unwrap();
+    h.handle(&[TestEvent::tick("2026-12-01T10:00:00+07:00")])
+        .unwrap();
     assert!(
         h.state().get("dossier/LS-0042").is_some(),
         "not a second early"
     );
-    h.handle(&[tick("2026-12-01T10:00:01+07:00")]).unwrap();
+    h.handle(&[TestEvent::tick("2026-12-01T10:00:01+07:00")])
+        .unwrap();
     assert_eq!(h.state().get("dossier/LS-0042"), None);
     assert!(
         !h.state()
@@ -331,7 +341,7 @@ fn a_reopened_dossier_is_tracked_again_but_counted_complete_once() {
     let out = h
         .handle(&[
             simple("LS-0042", "processing", &at(25, 10)),
-            tick(&at(28, 8)),
+            TestEvent::tick(&at(28, 8)),
             simple("LS-0042", "completed", &at(28, 10)),
         ])
         .unwrap();

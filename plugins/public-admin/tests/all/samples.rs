@@ -1,17 +1,12 @@
 //! The sample events and the manifest in the plugin's folder.
 
 use cityhub_plugin_public_admin::Config;
-use cityhub_sdk::testing::TestEvent;
+use cityhub_sdk::testing::{Manifest, TestEvent};
 use serde_json::Value;
 
-use crate::support::{alerts, expect, harness, indicators, of, overdue_ids};
+use crate::support::{alerts, expect, harness, indicators, outputs_of, overdue_ids};
 
 const DIR: &str = env!("CARGO_MANIFEST_DIR");
-
-fn manifest() -> toml::Table {
-    let text = std::fs::read_to_string(format!("{DIR}/plugin.toml")).unwrap();
-    toml::from_str(&text).unwrap()
-}
 
 #[test]
 fn the_sample_week_at_the_one_stop_shop() {
@@ -21,7 +16,7 @@ fn the_sample_week_at_the_one_stop_shop() {
     let out = h.handle(&events).unwrap();
     // The land registration and the building permit pass their due dates.
     assert_eq!(overdue_ids(&out), ["TNMT-261123-0001", "SXD-261123-0001"]);
-    let overdue = of(&out, "city.admin.dossier-overdue");
+    let overdue = outputs_of(&out, "city.admin.dossier-overdue");
     assert_eq!(
         overdue[1]["procedureName"],
         "Cấp giấy phép xây dựng mới đối với công trình cấp đặc biệt, cấp I, cấp II"
@@ -69,47 +64,20 @@ fn the_sample_week_at_the_one_stop_shop() {
 
 #[test]
 fn the_manifest_declares_what_the_plugin_does() {
-    let manifest = manifest();
-    assert_eq!(manifest["name"].as_str(), Some("public-admin"));
+    let manifest = Manifest::load(DIR);
+    assert_eq!(manifest.str("name"), "public-admin");
+    assert_eq!(manifest.str("version"), env!("CARGO_PKG_VERSION"));
     assert_eq!(
-        manifest["version"].as_str(),
-        Some(env!("CARGO_PKG_VERSION"))
+        manifest.str("vendor"),
+        "Trung tâm Phục vụ hành chính công tỉnh Lạng Sơn"
     );
-    assert_eq!(
-        manifest["vendor"].as_str(),
-        Some("Trung tâm Phục vụ hành chính công tỉnh Lạng Sơn")
-    );
-    let types = |key: &str| -> Vec<String> {
-        manifest[key]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t.as_str().unwrap().to_owned())
-            .collect()
-    };
     use cityhub_plugin_public_admin::{ALERT, CLOCK_TICK, DOSSIER, INDICATOR, OVERDUE};
-    assert_eq!(types("subscribes"), [DOSSIER, CLOCK_TICK]);
-    assert_eq!(types("publishes"), [OVERDUE, INDICATOR, ALERT]);
+    assert_eq!(manifest.types("subscribes"), [DOSSIER, CLOCK_TICK]);
+    assert_eq!(manifest.types("publishes"), [OVERDUE, INDICATOR, ALERT]);
 }
 
 #[test]
 fn the_config_schema_defaults_are_the_plugins_defaults() {
-    let manifest = manifest();
-    let schema = manifest["config-schema"].as_table().unwrap();
-    assert_eq!(schema["additionalProperties"].as_bool(), Some(false));
-    let properties = schema["properties"].as_table().unwrap();
-    // The defaults the schema advertises, as a configuration...
-    let defaults: serde_json::Map<String, Value> = properties
-        .iter()
-        .map(|(name, p)| {
-            (
-                name.clone(),
-                serde_json::to_value(&p.as_table().unwrap()["default"]).unwrap(),
-            )
-        })
-        .collect();
-    let from_schema: Config = serde_json::from_value(Value::Object(defaults)).unwrap();
-    // ...are the plugin's own, and the schema names every field.
-    assert_eq!(from_schema, Config::default());
-    assert_eq!(properties.len(), 3);
+    let defaults = Manifest::load(DIR).assert_defaults::<Config>();
+    assert_eq!(defaults.len(), 3, "the schema names every field");
 }

@@ -5,6 +5,8 @@ use cityhub_plugin_public_admin::PublicAdmin;
 use cityhub_sdk::testing::{Harness, OutputEvent, TestEvent};
 use serde_json::{Value, json};
 
+pub use cityhub_sdk::testing::{indicators, outputs_of};
+
 /// `2026-11-<day>T<hour>:00:00+07:00`.
 pub fn at(day: u32, hour: u32) -> String {
     format!("2026-11-{day:02}T{hour:02}:00:00+07:00")
@@ -48,44 +50,12 @@ pub fn simple(id: &str, status: &str, observed: &str) -> TestEvent {
     dossier(data(id, status, observed))
 }
 
-/// A clock tick at `now`.
-pub fn tick(now: &str) -> TestEvent {
-    TestEvent::new("cityhub.clock.tick")
-        .id(format!("tick-{now}"))
-        .source("/host/clock")
-        .time(now)
-        .json(&json!({"now": now}))
-}
-
 pub fn harness() -> Harness<PublicAdmin> {
     Harness::<PublicAdmin>::new(json!({})).unwrap()
 }
 
 pub fn harness_with(config: Value) -> Harness<PublicAdmin> {
     Harness::<PublicAdmin>::new(config).unwrap()
-}
-
-/// The outputs of type `ty`, as JSON.
-pub fn of(outputs: &[OutputEvent], ty: &str) -> Vec<Value> {
-    outputs
-        .iter()
-        .filter(|o| o.ty == ty)
-        .map(|o| o.json().unwrap())
-        .collect()
-}
-
-/// `(indicator, scope, value)` of each indicator output.
-pub fn indicators(outputs: &[OutputEvent]) -> Vec<(String, String, f64)> {
-    of(outputs, "city.admin.indicator")
-        .iter()
-        .map(|d| {
-            (
-                d["indicator"].as_str().unwrap().to_owned(),
-                d["scope"].as_str().unwrap().to_owned(),
-                d["value"].as_f64().unwrap(),
-            )
-        })
-        .collect()
 }
 
 /// The expected result of [`indicators`].
@@ -97,7 +67,7 @@ pub fn expect(rows: &[(&str, &str, f64)]) -> Vec<(String, String, f64)> {
 
 /// The dossier ids announced overdue.
 pub fn overdue_ids(outputs: &[OutputEvent]) -> Vec<String> {
-    of(outputs, "city.admin.dossier-overdue")
+    outputs_of(outputs, "city.admin.dossier-overdue")
         .iter()
         .map(|d| d["dossierId"].as_str().unwrap().to_owned())
         .collect()
@@ -105,7 +75,7 @@ pub fn overdue_ids(outputs: &[OutputEvent]) -> Vec<String> {
 
 /// `(alertId, status)` of each alert output.
 pub fn alerts(outputs: &[OutputEvent]) -> Vec<(String, String)> {
-    of(outputs, "city.admin.alert")
+    outputs_of(outputs, "city.admin.alert")
         .iter()
         .map(|d| {
             (

@@ -6,7 +6,7 @@ use cityhub_sdk::testing::TestEvent;
 use serde_json::{Value, json};
 
 use crate::support::{
-    alerts, at, data, directive, expect, harness, of, overdue_counts, simple, statuses, tick,
+    alerts, at, data, directive, expect, harness, outputs_of, overdue_counts, simple, statuses,
 };
 
 #[test]
@@ -53,7 +53,7 @@ fn each_change_is_announced_with_the_whole_directive() {
     let out = h
         .handle(&[simple("CD-2026-118", "done", &at(26, 10))])
         .unwrap();
-    let done = &of(&out, "city.reporting.directive-status")[0];
+    let done = &outputs_of(&out, "city.reporting.directive-status")[0];
     assert_eq!(
         (done["status"].as_str(), done["doneLate"].as_bool()),
         (Some("done"), Some(false))
@@ -68,12 +68,14 @@ fn a_directive_past_its_deadline_falls_overdue_once_and_alerts() {
     h.handle(&[simple("CD-2026-118", "in-progress", &at(25, 16))])
         .unwrap();
     assert!(
-        h.handle(&[tick(&at(26, 17))]).unwrap().is_empty(),
+        h.handle(&[TestEvent::tick(&at(26, 17))])
+            .unwrap()
+            .is_empty(),
         "at the deadline, not past it"
     );
-    let out = h.handle(&[tick(&at(26, 18))]).unwrap();
+    let out = h.handle(&[TestEvent::tick(&at(26, 18))]).unwrap();
     assert_eq!(statuses(&out), expect(&[("CD-2026-118", "overdue")]));
-    let status = &of(&out, "city.reporting.directive-status")[0];
+    let status = &outputs_of(&out, "city.reporting.directive-status")[0];
     assert_eq!(
         (status["progress"].as_str(), status["overdue"].as_bool()),
         (Some("in-progress"), Some(true))
@@ -83,7 +85,7 @@ fn a_directive_past_its_deadline_falls_overdue_once_and_alerts() {
         alerts(&out),
         expect(&[("reporting/directive/CD-2026-118", "open")])
     );
-    let alert = of(&out, "city.reporting.alert").remove(0);
+    let alert = outputs_of(&out, "city.reporting.alert").remove(0);
     assert_eq!(
         alert,
         json!({
@@ -106,7 +108,7 @@ fn a_directive_past_its_deadline_falls_overdue_once_and_alerts() {
         [("so-giao-thong-van-tai".to_owned(), 1.0)]
     );
     assert!(
-        h.handle(&[tick(&at(26, 18)), tick(&at(27, 8))])
+        h.handle(&[TestEvent::tick(&at(26, 18)), TestEvent::tick(&at(27, 8))])
             .unwrap()
             .is_empty()
     );
@@ -115,7 +117,7 @@ fn a_directive_past_its_deadline_falls_overdue_once_and_alerts() {
     let out = h
         .handle(&[simple("CD-2026-118", "done", &at(27, 9))])
         .unwrap();
-    let done = &of(&out, "city.reporting.directive-status")[0];
+    let done = &outputs_of(&out, "city.reporting.directive-status")[0];
     assert_eq!(done["status"], "done");
     assert_eq!(
         (done["overdue"].as_bool(), done["doneLate"].as_bool()),
@@ -126,7 +128,7 @@ fn a_directive_past_its_deadline_falls_overdue_once_and_alerts() {
         expect(&[("reporting/directive/CD-2026-118", "resolved")])
     );
     assert_eq!(
-        of(&out, "city.reporting.alert")[0]["title"]["vi"],
+        outputs_of(&out, "city.reporting.alert")[0]["title"]["vi"],
         "Đã hoàn thành chỉ đạo: Phân luồng xe chở nông sản trên QL4A về cửa khẩu Tân Thanh"
     );
     assert_eq!(
@@ -154,7 +156,7 @@ fn done_late_before_any_tick_is_late_but_raises_no_alert() {
         .handle(&[simple("CD-2026-118", "done", &at(27, 9))])
         .unwrap();
     assert_eq!(
-        of(&out, "city.reporting.directive-status")[0]["doneLate"],
+        outputs_of(&out, "city.reporting.directive-status")[0]["doneLate"],
         true
     );
     assert!(alerts(&out).is_empty());
@@ -165,7 +167,7 @@ fn an_extended_deadline_resolves_the_alert_until_it_passes_again() {
     let mut h = harness();
     h.handle(&[
         simple("CD-2026-118", "in-progress", &at(25, 16)),
-        tick(&at(27, 8)),
+        TestEvent::tick(&at(27, 8)),
     ])
     .unwrap();
     let mut extended = data("CD-2026-118", "in-progress", &at(27, 9));
@@ -177,10 +179,10 @@ fn an_extended_deadline_resolves_the_alert_until_it_passes_again() {
         expect(&[("reporting/directive/CD-2026-118", "resolved")])
     );
     assert_eq!(
-        of(&out, "city.reporting.alert")[0]["title"]["en"],
+        outputs_of(&out, "city.reporting.alert")[0]["title"]["en"],
         "Directive deadline extended: Route produce trucks on QL4A to the Tân Thanh border gate"
     );
-    let out = h.handle(&[tick(&at(28, 18))]).unwrap();
+    let out = h.handle(&[TestEvent::tick(&at(28, 18))]).unwrap();
     assert_eq!(statuses(&out), expect(&[("CD-2026-118", "overdue")]));
     assert_eq!(
         alerts(&out),
@@ -194,7 +196,7 @@ fn a_redelivered_or_older_event_changes_nothing() {
     let events = [
         simple("CD-2026-118", "assigned", &at(25, 9)),
         simple("CD-2026-118", "in-progress", &at(25, 16)),
-        tick(&at(27, 8)),
+        TestEvent::tick(&at(27, 8)),
     ];
     assert_eq!(h.handle(&events).unwrap().len(), 6); // 3 statuses, alert, 2 counts
     let keys: Vec<String> = h.state().keys().map(str::to_owned).collect();
@@ -230,9 +232,9 @@ fn done_directives_are_forgotten_after_retention() {
         simple("CD-2026-118", "done", &at(26, 9)),
     ];
     h.handle(&events).unwrap();
-    h.handle(&[tick(&at(28, 9))]).unwrap();
+    h.handle(&[TestEvent::tick(&at(28, 9))]).unwrap();
     assert!(h.state().get("directive/CD-2026-118").is_some());
-    h.handle(&[tick(&at(28, 10))]).unwrap();
+    h.handle(&[TestEvent::tick(&at(28, 10))]).unwrap();
     assert_eq!(h.state().get("directive/CD-2026-118"), None);
     assert!(
         !h.state()
@@ -258,7 +260,7 @@ fn state_carries_across_instances() {
     h.handle(&[simple("CD-2026-118", "in-progress", &at(25, 16))])
         .unwrap();
     h.restart().unwrap();
-    let out = h.handle(&[tick(&at(27, 8))]).unwrap();
+    let out = h.handle(&[TestEvent::tick(&at(27, 8))]).unwrap();
     assert_eq!(statuses(&out), expect(&[("CD-2026-118", "overdue")]));
 }
 
@@ -268,14 +270,14 @@ fn an_agency_not_configured_is_named_by_its_id() {
     let mut d = data("CD-2026-121", "assigned", &at(27, 8));
     d["agency"] = json!("ubnd-huyen-cao-loc");
     let out = h.handle(&[directive(d)]).unwrap();
-    let alert = of(&out, "city.reporting.alert").remove(0);
+    let alert = outputs_of(&out, "city.reporting.alert").remove(0);
     assert!(
         alert["description"]["vi"]
             .as_str()
             .unwrap()
             .starts_with("Giao ubnd-huyen-cao-loc, hạn")
     );
-    let indicator = of(&out, "city.reporting.indicator").remove(0);
+    let indicator = outputs_of(&out, "city.reporting.indicator").remove(0);
     assert_eq!(indicator.get("scopeName"), None);
 }
 

@@ -4,10 +4,10 @@
 use cityhub_sdk::testing::TestEvent;
 use serde_json::{Value, json};
 
-use crate::support::{at, harness, harness_with, indicator, of, tick};
+use crate::support::{at, harness, harness_with, indicator, outputs_of};
 
 fn reports_of(out: &[cityhub_sdk::testing::OutputEvent]) -> Vec<Value> {
-    of(out, "city.reporting.sector-report")
+    outputs_of(out, "city.reporting.sector-report")
 }
 
 #[test]
@@ -19,11 +19,11 @@ fn one_report_per_sector_and_period_with_the_latest_values() {
             indicator("traffic", "border-queue", "huu-nghi", 2400.0, &at(25, 20)),
             indicator("traffic", "border-queue", "tan-thanh", 900.0, &at(25, 21)),
             indicator("health", "bed-occupancy", "bvdk-tinh", 0.82, &at(25, 15)),
-            tick(&at(25, 23)),
+            TestEvent::tick(&at(25, 23)),
         ])
         .unwrap();
     assert!(out.is_empty(), "the period is not over: {out:?}");
-    let out = h.handle(&[tick(&at(26, 0))]).unwrap();
+    let out = h.handle(&[TestEvent::tick(&at(26, 0))]).unwrap();
     let reports = reports_of(&out);
     assert_eq!(reports.len(), 2);
     assert_eq!(out[0].subject.as_deref(), Some("health"));
@@ -56,7 +56,7 @@ fn one_report_per_sector_and_period_with_the_latest_values() {
         &at(26, 10),
     )])
     .unwrap();
-    let out = h.handle(&[tick(&at(27, 3))]).unwrap();
+    let out = h.handle(&[TestEvent::tick(&at(27, 3))]).unwrap();
     let reports = reports_of(&out);
     assert_eq!(reports.len(), 1);
     assert_eq!(reports[0]["period"]["from"], at(26, 0));
@@ -76,9 +76,9 @@ fn a_jump_of_several_periods_reports_once_and_an_idle_period_not_at_all() {
         &at(25, 15),
     )])
     .unwrap();
-    let out = h.handle(&[tick(&at(29, 6))]).unwrap();
+    let out = h.handle(&[TestEvent::tick(&at(29, 6))]).unwrap();
     assert_eq!(reports_of(&out).len(), 1);
-    let out = h.handle(&[tick(&at(30, 6))]).unwrap();
+    let out = h.handle(&[TestEvent::tick(&at(30, 6))]).unwrap();
     assert!(out.is_empty(), "nothing sent on the 29th");
 }
 
@@ -117,7 +117,7 @@ fn the_period_is_configurable() {
         &at(25, 7),
     )])
     .unwrap();
-    let out = h.handle(&[tick(&at(25, 12))]).unwrap();
+    let out = h.handle(&[TestEvent::tick(&at(25, 12))]).unwrap();
     let reports = reports_of(&out);
     assert_eq!(
         reports[0]["period"],

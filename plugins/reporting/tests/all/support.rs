@@ -5,6 +5,8 @@ use cityhub_plugin_reporting::Reporting;
 use cityhub_sdk::testing::{Harness, OutputEvent, TestEvent};
 use serde_json::{Value, json};
 
+pub use cityhub_sdk::testing::outputs_of;
+
 /// `2026-11-<day>T<hour>:00:00+07:00`.
 pub fn at(day: u32, hour: u32) -> String {
     format!("2026-11-{day:02}T{hour:02}:00:00+07:00")
@@ -49,14 +51,6 @@ pub fn simple(id: &str, status: &str, observed: &str) -> TestEvent {
     directive(data(id, status, observed))
 }
 
-/// A clock tick at `now`.
-pub fn tick(now: &str) -> TestEvent {
-    TestEvent::new("cityhub.clock.tick")
-        .id(format!("tick-{now}"))
-        .source("/host/clock")
-        .json(&json!({"now": now}))
-}
-
 /// A `city.<sector>.indicator` event.
 pub fn indicator(sector: &str, name: &str, scope: &str, value: f64, observed: &str) -> TestEvent {
     TestEvent::new(format!("city.{sector}.indicator"))
@@ -77,15 +71,6 @@ pub fn harness_with(config: Value) -> Harness<Reporting> {
     Harness::<Reporting>::new(config).unwrap()
 }
 
-/// The outputs of type `ty`, as JSON.
-pub fn of(outputs: &[OutputEvent], ty: &str) -> Vec<Value> {
-    outputs
-        .iter()
-        .filter(|o| o.ty == ty)
-        .map(|o| o.json().unwrap())
-        .collect()
-}
-
 /// `(directiveId, status)` of each directive-status output.
 pub fn statuses(outputs: &[OutputEvent]) -> Vec<(String, String)> {
     pairs(
@@ -102,7 +87,7 @@ pub fn alerts(outputs: &[OutputEvent]) -> Vec<(String, String)> {
 }
 
 fn pairs(outputs: &[OutputEvent], ty: &str, a: &str, b: &str) -> Vec<(String, String)> {
-    of(outputs, ty)
+    outputs_of(outputs, ty)
         .iter()
         .map(|d| {
             (
@@ -122,7 +107,7 @@ pub fn expect(rows: &[(&str, &str)]) -> Vec<(String, String)> {
 
 /// `(scope, value)` of each `directives-overdue` output.
 pub fn overdue_counts(outputs: &[OutputEvent]) -> Vec<(String, f64)> {
-    of(outputs, "city.reporting.indicator")
+    outputs_of(outputs, "city.reporting.indicator")
         .iter()
         .map(|d| {
             assert_eq!(d["indicator"], "directives-overdue");

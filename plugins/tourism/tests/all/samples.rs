@@ -1,17 +1,11 @@
 //! The sample events and the manifest in the plugin's folder.
 
 use cityhub_plugin_tourism::Config;
-use cityhub_sdk::testing::TestEvent;
-use serde_json::Value;
+use cityhub_sdk::testing::{Manifest, TestEvent};
 
 use crate::support::{alerts, harness, ind, indicators, pair, statuses};
 
 const DIR: &str = env!("CARGO_MANIFEST_DIR");
-
-fn manifest() -> toml::Table {
-    let text = std::fs::read_to_string(format!("{DIR}/plugin.toml")).unwrap();
-    toml::from_str(&text).unwrap()
-}
 
 #[test]
 fn the_sample_day_crowds_mau_son_before_its_winter_festival() {
@@ -54,48 +48,23 @@ fn the_sample_day_crowds_mau_son_before_its_winter_festival() {
 
 #[test]
 fn the_manifest_declares_what_the_plugin_does() {
-    let manifest = manifest();
-    assert_eq!(manifest["name"].as_str(), Some("tourism"));
+    let manifest = Manifest::load(DIR);
+    assert_eq!(manifest.str("name"), "tourism");
+    assert_eq!(manifest.str("version"), env!("CARGO_PKG_VERSION"));
     assert_eq!(
-        manifest["version"].as_str(),
-        Some(env!("CARGO_PKG_VERSION"))
+        manifest.str("vendor"),
+        "Sở Văn hóa, Thể thao và Du lịch Lạng Sơn"
     );
-    assert_eq!(
-        manifest["vendor"].as_str(),
-        Some("Sở Văn hóa, Thể thao và Du lịch Lạng Sơn")
-    );
-    let types = |key: &str| -> Vec<String> {
-        manifest[key]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t.as_str().unwrap().to_owned())
-            .collect()
-    };
     use cityhub_plugin_tourism as p;
     assert_eq!(
-        types("subscribes"),
+        manifest.types("subscribes"),
         [p::VISITORS, p::OCCUPANCY, p::EVENT, cityhub_sdk::city::TICK]
     );
-    assert_eq!(types("publishes"), [p::INDICATOR, p::ALERT]);
+    assert_eq!(manifest.types("publishes"), [p::INDICATOR, p::ALERT]);
 }
 
 #[test]
 fn the_config_schema_defaults_are_the_plugins_defaults() {
-    let manifest = manifest();
-    let schema = manifest["config-schema"].as_table().unwrap();
-    assert_eq!(schema["additionalProperties"].as_bool(), Some(false));
-    let properties = schema["properties"].as_table().unwrap();
-    let defaults: serde_json::Map<String, Value> = properties
-        .iter()
-        .map(|(name, p)| {
-            (
-                name.clone(),
-                serde_json::to_value(&p.as_table().unwrap()["default"]).unwrap(),
-            )
-        })
-        .collect();
-    let from_schema: Config = serde_json::from_value(Value::Object(defaults)).unwrap();
-    assert_eq!(from_schema, Config::default());
-    assert_eq!(properties.len(), 4);
+    let defaults = Manifest::load(DIR).assert_defaults::<Config>();
+    assert_eq!(defaults.len(), 4, "the schema names every field");
 }

@@ -7,6 +7,8 @@ use cityhub_sdk::city::local_rfc3339;
 use cityhub_sdk::testing::{Harness, OutputEvent, TestEvent};
 use serde_json::{Value, json};
 
+pub use cityhub_sdk::testing::{indicators, outputs_of};
+
 /// `2026-11-27T07:00:00+07:00` plus `minute` minutes, at `+07:00`.
 pub fn time(minute: u32) -> String {
     let base = Timestamp::parse_rfc3339("2026-11-27T07:00:00+07:00").unwrap();
@@ -60,11 +62,9 @@ pub fn event(id: &str, name: &str, site: &str, starts: u32, ends: u32) -> TestEv
         .json(&event_data(id, name, site, starts, ends))
 }
 
+/// A clock tick at `minute`.
 pub fn tick(minute: u32) -> TestEvent {
-    TestEvent::new("cityhub.clock.tick")
-        .id(format!("tick-{minute}"))
-        .source("/cityhub")
-        .json(&json!({"now": time(minute)}))
+    TestEvent::tick(&time(minute))
 }
 
 pub fn harness() -> Harness<Tourism> {
@@ -75,16 +75,8 @@ pub fn harness_with(config: Value) -> Harness<Tourism> {
     Harness::<Tourism>::new(config).unwrap()
 }
 
-pub fn of(outputs: &[OutputEvent], ty: &str) -> Vec<Value> {
-    outputs
-        .iter()
-        .filter(|o| o.ty == ty)
-        .map(|o| o.json().unwrap())
-        .collect()
-}
-
 pub fn alerts(outputs: &[OutputEvent]) -> Vec<Value> {
-    of(outputs, "city.tourism.alert")
+    outputs_of(outputs, "city.tourism.alert")
 }
 
 /// `(status, severity)` of each alert.
@@ -102,20 +94,6 @@ pub fn statuses(outputs: &[OutputEvent]) -> Vec<(String, String)> {
 
 pub fn pair(status: &str, severity: &str) -> (String, String) {
     (status.to_owned(), severity.to_owned())
-}
-
-/// `(indicator, scope, value)` of each indicator.
-pub fn indicators(outputs: &[OutputEvent]) -> Vec<(String, String, f64)> {
-    of(outputs, "city.tourism.indicator")
-        .iter()
-        .map(|d| {
-            (
-                d["indicator"].as_str().unwrap().to_owned(),
-                d["scope"].as_str().unwrap().to_owned(),
-                d["value"].as_f64().unwrap(),
-            )
-        })
-        .collect()
 }
 
 pub fn ind(indicator: &str, scope: &str, value: f64) -> (String, String, f64) {

@@ -5,7 +5,7 @@ use cityhub_plugin_traffic::{MAX_COUNTS, Queue, Traffic};
 use cityhub_sdk::testing::Harness;
 use serde_json::{Value, json};
 
-use crate::support::{count, harness, kinds, of_type, pairs, time};
+use crate::support::{count, harness, kinds, outputs_of, pairs, time};
 
 const QUEUE: &str = "city.traffic.border-queue";
 const INDICATOR: &str = "city.traffic.indicator";
@@ -25,7 +25,7 @@ fn a_growing_queue_at_huu_nghi_is_measured_per_hour() {
     let out = h.handle(&morning()).unwrap();
     // A queue event and an indicator per count: the queue changes each time.
     assert_eq!(out.len(), 10);
-    let queues = of_type(&out, QUEUE);
+    let queues = outputs_of(&out, QUEUE);
     let last = queues.last().unwrap();
     assert_eq!(
         last,
@@ -54,7 +54,7 @@ fn a_growing_queue_at_huu_nghi_is_measured_per_hour() {
     assert_eq!(queues[1]["growthPerHour"], 120.0);
     assert_eq!(queues[1]["clearancePerHour"], 84.0);
 
-    let indicator = of_type(&out, INDICATOR).pop().unwrap();
+    let indicator = outputs_of(&out, INDICATOR).pop().unwrap();
     assert_eq!(
         indicator,
         json!({
@@ -75,7 +75,7 @@ fn counts_leave_the_rate_window() {
     // Clearance stops: the queue keeps growing by 30 per quarter hour.
     events.push(count("huu-nghi", 2430, 0, 75));
     let out = h.handle(&events).unwrap();
-    let last = of_type(&out, QUEUE).pop().unwrap();
+    let last = outputs_of(&out, QUEUE).pop().unwrap();
     assert_eq!(
         (
             last["growthPerHour"].as_f64(),
@@ -89,7 +89,7 @@ fn counts_leave_the_rate_window() {
     // A 30-minute window measures over the last half hour only.
     let mut h = Harness::<Traffic>::new(json!({"rate_window": "30m"})).unwrap();
     let out = h.handle(&events).unwrap();
-    let last = of_type(&out, QUEUE).pop().unwrap();
+    let last = outputs_of(&out, QUEUE).pop().unwrap();
     assert_eq!(
         (
             last["growthPerHour"].as_f64(),
@@ -109,7 +109,7 @@ fn trend_follows_the_steady_band() {
             .zip((0..).step_by(30))
             .map(|(&w, m)| count("tan-thanh", w, 40, m))
             .collect();
-        of_type(&h.handle(&events).unwrap(), QUEUE)
+        outputs_of(&h.handle(&events).unwrap(), QUEUE)
             .iter()
             .map(|q| q["trend"].as_str().unwrap().to_owned())
             .collect()
@@ -145,7 +145,7 @@ fn the_indicator_follows_only_changes_in_trucks_waiting() {
             (INDICATOR, "chi-ma"),
         ])
     );
-    let q = &of_type(&out, QUEUE)[0];
+    let q = &outputs_of(&out, QUEUE)[0];
     assert_eq!(q["gateName"]["vi"], "Cửa khẩu Chi Ma");
     assert_eq!(q["road"], "QL4B");
 }
@@ -208,7 +208,7 @@ fn gates_are_independent_and_state_is_bounded() {
     let queue: Queue = h.state().get_json("gate/tan-thanh").unwrap().unwrap();
     assert_eq!(queue.counts.len(), MAX_COUNTS);
     // Over the last 119 intervals of ten seconds: 119 trucks each way.
-    let last = of_type(&out, QUEUE).pop().unwrap();
+    let last = outputs_of(&out, QUEUE).pop().unwrap();
     assert_eq!(last["growthPerHour"], 360.0);
     assert_eq!(last["clearancePerHour"], 360.0);
 }
@@ -222,7 +222,7 @@ fn configured_gates_replace_the_defaults() {
     let mut h = Harness::<Traffic>::new(json!({"gates": [gate]})).unwrap();
     let out = h.handle(&[count("na-hinh", 12, 3, 0)]).unwrap();
     assert_eq!(
-        of_type(&out, QUEUE)[0]["gateName"]["vi"],
+        outputs_of(&out, QUEUE)[0]["gateName"]["vi"],
         "Cửa khẩu Na Hình"
     );
     let err = h.handle(&[count("huu-nghi", 12, 3, 5)]).unwrap_err();
@@ -237,7 +237,7 @@ fn unreadable_gate_state_is_logged_and_started_afresh() {
     let mut h = harness();
     h.state_mut().insert("gate/huu-nghi", b"[1,2,3]".to_vec());
     let out = h.handle(&[count("huu-nghi", 2400, 85, 0)]).unwrap();
-    assert_eq!(of_type(&out, QUEUE)[0]["growthPerHour"], 0.0);
+    assert_eq!(outputs_of(&out, QUEUE)[0]["growthPerHour"], 0.0);
     assert_eq!(
         h.logs()[0].message,
         "gate state unreadable, starting afresh"

@@ -5,7 +5,7 @@ use cityhub_plugin_traffic::Traffic;
 use cityhub_sdk::testing::Harness;
 use serde_json::{Value, json};
 
-use crate::support::{harness, incident_data, kinds, of_type, pairs, report, time};
+use crate::support::{harness, incident_data, kinds, outputs_of, pairs, report, time};
 
 const INCIDENT: &str = "city.traffic.incident";
 const INDICATOR: &str = "city.traffic.indicator";
@@ -85,9 +85,9 @@ fn clearing_resolves_everything_once() {
             (ALERT, "traffic/incident/csgt-014")
         ])
     );
-    assert_eq!(of_type(&out, INCIDENT)[0]["status"], "cleared");
-    assert_eq!(of_type(&out, INDICATOR)[0]["value"], 0.0);
-    let alert = &of_type(&out, ALERT)[0];
+    assert_eq!(outputs_of(&out, INCIDENT)[0]["status"], "cleared");
+    assert_eq!(outputs_of(&out, INDICATOR)[0]["value"], 0.0);
+    let alert = &outputs_of(&out, ALERT)[0];
     assert_eq!(alert["status"], "resolved");
     assert_eq!(
         alert["title"],
@@ -125,7 +125,7 @@ fn updates_redeliveries_and_late_reports_emit_nothing() {
     let cleared = [report("sl-03", "landslide", "QL4A", "cleared", 30)];
     let out = h.handle(&cleared).unwrap();
     assert_eq!(
-        of_type(&out, ALERT)[0]["title"]["vi"],
+        outputs_of(&out, ALERT)[0]["title"]["vi"],
         "Đã giải tỏa sạt lở đất trên QL4A"
     );
     // The clearance redelivered, then the old active reports replayed.
@@ -158,8 +158,8 @@ fn an_incident_reported_active_again_after_clearing_reopens() {
         .handle(&[report("sl-03", "landslide", "QL4A", "active", 50)])
         .unwrap();
     assert_eq!(kinds(&out).len(), 3);
-    assert_eq!(of_type(&out, ALERT)[0]["status"], "open");
-    assert_eq!(of_type(&out, INDICATOR)[0]["value"], 1.0);
+    assert_eq!(outputs_of(&out, ALERT)[0]["status"], "open");
+    assert_eq!(outputs_of(&out, INDICATOR)[0]["value"], 1.0);
     assert_eq!(
         h.state().get("incidents/cleared"),
         None,
@@ -178,7 +178,7 @@ fn a_road_counts_its_active_incidents() {
             report("a", "breakdown", "QL1A", "cleared", 25),
         ])
         .unwrap();
-    let counts: Vec<(String, f64)> = of_type(&out, INDICATOR)
+    let counts: Vec<(String, f64)> = outputs_of(&out, INDICATOR)
         .iter()
         .map(|i| {
             (
@@ -197,7 +197,7 @@ fn a_road_counts_its_active_incidents() {
         ]
     );
     assert!(
-        of_type(&out, ALERT).is_empty(),
+        outputs_of(&out, ALERT).is_empty(),
         "none of them is alerting by default"
     );
     assert_eq!(h.state().get_json::<u32>("road/QL1A").unwrap(), Some(1));
@@ -207,7 +207,7 @@ fn a_road_counts_its_active_incidents() {
 fn only_configured_categories_on_national_roads_alert() {
     let alerts = |h: &mut Harness<Traffic>, category: &str, road: &str| {
         let id = format!("{category}-{road}");
-        of_type(
+        outputs_of(
             &h.handle(&[report(&id, category, road, "active", 10)])
                 .unwrap(),
             ALERT,
@@ -228,7 +228,7 @@ fn only_configured_categories_on_national_roads_alert() {
         .handle(&[report("flooding-QL4A", "flooding", "QL4A", "cleared", 20)])
         .unwrap();
     assert_eq!(
-        of_type(&flooding, ALERT)[0]["title"]["en"],
+        outputs_of(&flooding, ALERT)[0]["title"]["en"],
         "Cleared: flooding on QL4A"
     );
 
@@ -249,7 +249,7 @@ fn an_alert_opened_under_one_config_is_resolved_under_another() {
     let out = h2
         .handle(&[report("x", "accident", "QL1A", "cleared", 20)])
         .unwrap();
-    assert_eq!(of_type(&out, ALERT)[0]["status"], "resolved");
+    assert_eq!(outputs_of(&out, ALERT)[0]["status"], "resolved");
 }
 
 #[test]
@@ -280,11 +280,11 @@ fn the_optional_segment_passes_through_and_times_move_to_plus_seven() {
         .id("r-1")
         .json(&data);
     let out = h.handle(&[event]).unwrap();
-    let incident = &of_type(&out, INCIDENT)[0];
+    let incident = &outputs_of(&out, INCIDENT)[0];
     assert_eq!(incident["refRoadSegment"], "QL1B-km4");
     assert_eq!(incident["observedAt"], "2026-11-27T08:05:30+07:00");
     assert_eq!(out[0].time.as_deref(), Some("2026-11-27T08:05:30+07:00"));
-    assert!(of_type(&out, INDICATOR)[0]["observedAt"] == "2026-11-27T08:05:30+07:00");
+    assert!(outputs_of(&out, INDICATOR)[0]["observedAt"] == "2026-11-27T08:05:30+07:00");
     assert_eq!(
         h.state().get("clock/now"),
         Some(&b"2026-11-27T01:05:30Z"[..])
@@ -340,7 +340,7 @@ fn unreadable_incident_state_is_logged_and_started_afresh() {
     let out = h
         .handle(&[report("x", "breakdown", "QL1B", "active", 10)])
         .unwrap();
-    assert_eq!(of_type(&out, INCIDENT).len(), 1);
+    assert_eq!(outputs_of(&out, INCIDENT).len(), 1);
     let log = &h.logs()[0];
     assert_eq!(log.message, "incident state unreadable, starting afresh");
     assert_eq!(log.field("key"), Some("incident/x"));

@@ -1,10 +1,10 @@
 //! The sample events and the manifest in the plugin's folder.
 
 use cityhub_plugin_traffic::{Config, Level, Segment};
-use cityhub_sdk::testing::TestEvent;
+use cityhub_sdk::testing::{Manifest, TestEvent};
 use serde_json::Value;
 
-use crate::support::{harness, kinds, levels, of_type, pairs};
+use crate::support::{harness, kinds, levels, outputs_of, pairs};
 
 const DIR: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -62,12 +62,12 @@ fn the_sample_incidents_open_and_clear_on_the_border_roads() {
             (indicator, "QL1B"),
         ])
     );
-    let alerts = of_type(&out, alert);
+    let alerts = outputs_of(&out, alert);
     assert_eq!(alerts[0]["title"]["vi"], "Sạt lở đất trên QL4A");
     assert_eq!(alerts[2]["status"], "resolved");
     // The landslide is still active at the end of the morning; so are the
     // road works on QL31.
-    let values: Vec<f64> = of_type(&out, indicator)
+    let values: Vec<f64> = outputs_of(&out, indicator)
         .iter()
         .map(|i| i["value"].as_f64().unwrap())
         .collect();
@@ -83,7 +83,7 @@ fn the_sample_incidents_open_and_clear_on_the_border_roads() {
     for (input, output) in events
         .iter()
         .filter(|e| e.id != "csgt-20261127-014-2")
-        .zip(of_type(&out, incident))
+        .zip(outputs_of(&out, incident))
     {
         let data: Value = serde_json::from_slice(input.data.as_deref().unwrap()).unwrap();
         assert_eq!(output["description"], data["description"]);
@@ -97,7 +97,7 @@ fn the_sample_gate_counts_show_the_fruit_season_queue_at_huu_nghi() {
     assert_eq!(events.len(), 10);
     let out = h.handle(&events).unwrap();
     assert_eq!(out.len(), 20, "every count changes its queue");
-    let at_eight: Vec<(String, f64, f64, String)> = of_type(&out, "city.traffic.border-queue")
+    let at_eight: Vec<(String, f64, f64, String)> = outputs_of(&out, "city.traffic.border-queue")
         .iter()
         .filter(|q| q["observedAt"] == "2026-11-27T08:00:00+07:00")
         .map(|q| {
@@ -124,28 +124,16 @@ fn the_sample_gate_counts_show_the_fruit_season_queue_at_huu_nghi() {
 
 #[test]
 fn the_manifest_declares_what_the_plugin_does() {
-    let text = std::fs::read_to_string(format!("{DIR}/plugin.toml")).unwrap();
-    let manifest: toml::Table = toml::from_str(&text).unwrap();
-    assert_eq!(manifest["name"].as_str(), Some("traffic"));
-    assert_eq!(
-        manifest["version"].as_str(),
-        Some(env!("CARGO_PKG_VERSION"))
-    );
-    let types = |key: &str| -> Vec<String> {
-        manifest[key]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t.as_str().unwrap().to_owned())
-            .collect()
-    };
+    let manifest = Manifest::load(DIR);
+    assert_eq!(manifest.str("name"), "traffic");
+    assert_eq!(manifest.str("version"), env!("CARGO_PKG_VERSION"));
     use cityhub_plugin_traffic as t;
     assert_eq!(
-        types("subscribes"),
+        manifest.types("subscribes"),
         [t::READING, t::INCIDENT_REPORT, t::GATE_COUNT]
     );
     assert_eq!(
-        types("publishes"),
+        manifest.types("publishes"),
         [
             t::CONGESTION,
             t::INCIDENT,
@@ -158,27 +146,12 @@ fn the_manifest_declares_what_the_plugin_does() {
 
 #[test]
 fn the_config_schema_defaults_are_the_plugins_defaults() {
-    let text = std::fs::read_to_string(format!("{DIR}/plugin.toml")).unwrap();
-    let manifest: toml::Table = toml::from_str(&text).unwrap();
-    let schema = manifest["config-schema"].as_table().unwrap();
-    assert_eq!(schema["additionalProperties"].as_bool(), Some(false));
-    let properties = schema["properties"].as_table().unwrap();
-    // The defaults the schema advertises, as a configuration...
-    let defaults: serde_json::Map<String, serde_json::Value> = properties
-        .iter()
-        .map(|(name, p)| {
-            (
-                name.clone(),
-                serde_json::to_value(&p.as_table().unwrap()["default"]).unwrap(),
-            )
-        })
-        .collect();
-    let from_schema: Config = serde_json::from_value(serde_json::Value::Object(defaults)).unwrap();
-    // ...are the plugin's own, and the schema names every field.
-    assert_eq!(from_schema, Config::default());
-    assert_eq!(properties.len(), 9);
+    let manifest = Manifest::load(DIR);
+    let defaults = manifest.assert_defaults::<Config>();
+    assert_eq!(defaults.len(), 9, "the schema names every field");
     // The categories the schema allows are the ones the plugin accepts.
-    let categories = &properties["incident_alert_categories"]["items"]["enum"];
+    let schema = manifest.property("incident_alert_categories");
+    let categories = &schema["items"]["enum"];
     let config = serde_json::json!({"incident_alert_categories": categories});
     assert!(serde_json::from_value::<Config>(config).is_ok());
     assert_eq!(categories.as_array().unwrap().len(), 5);

@@ -4,6 +4,8 @@ use cityhub_plugin_traffic::Traffic;
 use cityhub_sdk::testing::{Harness, OutputEvent, TestEvent};
 use serde_json::{Value, json};
 
+pub use cityhub_sdk::testing::outputs_of;
+
 /// The data of a TrafficFlowObserved reading of `segment`, for the five
 /// minutes ending `minute` minutes after 07:00 (UTC+7).
 pub fn data(segment: &str, speed: f64, intensity: f64, minute: u32) -> Value {
@@ -104,15 +106,6 @@ pub fn count(gate: &str, waiting: u32, cleared: u32, minute: u32) -> TestEvent {
         .subject(gate)
         .time(time(minute))
         .json(&count_data(gate, waiting, cleared, minute))
-}
-
-/// The outputs of type `ty`, as JSON data.
-pub fn of_type(outputs: &[OutputEvent], ty: &str) -> Vec<Value> {
-    outputs
-        .iter()
-        .filter(|o| o.ty == ty)
-        .map(|o| o.json().unwrap())
-        .collect()
 }
 
 /// `(type, subject)` of each output.
