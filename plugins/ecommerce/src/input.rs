@@ -4,7 +4,9 @@
 
 use std::borrow::Cow;
 
-use cityhub_sdk::city::Text;
+use std::ops::Bound::{Excluded, Included, Unbounded};
+
+use cityhub_sdk::city::{Input, Text};
 use cityhub_sdk::geo::Point;
 use cityhub_sdk::{Error, Event, Timestamp};
 use serde::Deserialize;
@@ -74,30 +76,20 @@ pub struct Declaration<'a> {
 impl Declaration<'_> {
     /// Checks what serde cannot; returns `(declaredAt, observedAt)`.
     pub fn check(&self, event: &Event<'_>) -> Result<(Timestamp, Timestamp), Error> {
-        let bad = bad(event);
-        id(&bad, "declarationId", &self.declaration_id, MAX_ID)?;
-        id(&bad, "gate", &self.gate, MAX_GATE_ID)?;
+        let input = Input::of(event);
+        input.id("declarationId", &self.declaration_id, MAX_ID)?;
+        input.id("gate", &self.gate, MAX_GATE_ID)?;
         if self.goods.trim().is_empty() {
-            return Err(bad(
-                "goods",
-                "must name the goods, such as \"Thanh long\"".into(),
-            ));
+            return Err(input.invalid("goods", "must name the goods, such as \"Thanh long\""));
         }
-        if !(self.tonnes.is_finite() && self.tonnes > 0.0 && self.tonnes <= MAX_TONNES) {
-            return Err(bad(
-                "tonnes",
-                format!(
-                    "must be above 0 and at most {MAX_TONNES} tonnes, got {}",
-                    self.tonnes
-                ),
-            ));
-        }
-        let declared = time(&bad, "declaredAt", &self.declared_at)?;
-        let observed = time(&bad, "observedAt", &self.observed_at)?;
+        let tonnes = (Excluded(0.0), Included(MAX_TONNES));
+        input.number("tonnes", self.tonnes, tonnes, "tonnes")?;
+        let declared = input.time("declaredAt", &self.declared_at)?;
+        let observed = input.time("observedAt", &self.observed_at)?;
         if observed < declared {
-            return Err(bad(
+            return Err(input.invalid(
                 "observedAt",
-                format!("({observed}) is before `declaredAt` ({declared})"),
+                format_args!("({observed}) is before `declaredAt` ({declared})"),
             ));
         }
         Ok((declared, observed))
@@ -130,31 +122,24 @@ pub struct Order<'a> {
 impl Order<'_> {
     /// Checks what serde cannot; returns `orderedAt`.
     pub fn check(&self, event: &Event<'_>) -> Result<Timestamp, Error> {
-        let bad = bad(event);
-        id(&bad, "orderId", &self.order_id, MAX_ID)?;
+        let input = Input::of(event);
+        input.id("orderId", &self.order_id, MAX_ID)?;
         if self.product.trim().is_empty() {
-            return Err(bad(
-                "product",
-                "must name the product, such as \"Hồi Lạng Sơn\"".into(),
-            ));
+            return Err(input.invalid("product", "must name the product, such as \"Hồi Lạng Sơn\""));
         }
-        id(&bad, "district", &self.district, MAX_DISTRICT)?;
-        if !(self.quantity_kg.is_finite() && self.quantity_kg > 0.0) {
-            return Err(bad(
-                "quantityKg",
-                format!("must be above 0 kg, got {}", self.quantity_kg),
-            ));
-        }
+        input.id("district", &self.district, MAX_DISTRICT)?;
+        let above_zero = (Excluded(0.0), Unbounded);
+        input.number("quantityKg", self.quantity_kg, above_zero, "kg")?;
         if self.value_vnd > MAX_ORDER_VND {
-            return Err(bad(
+            return Err(input.invalid(
                 "valueVnd",
-                format!(
+                format_args!(
                     "must be at most {MAX_ORDER_VND} đồng, got {}",
                     self.value_vnd
                 ),
             ));
         }
-        time(&bad, "orderedAt", &self.ordered_at)
+        input.time("orderedAt", &self.ordered_at)
     }
 }
 
@@ -198,55 +183,12 @@ pub struct BorderQueue<'a> {
 impl BorderQueue<'_> {
     /// Checks what serde cannot; returns `observedAt`.
     pub fn check(&self, event: &Event<'_>) -> Result<Timestamp, Error> {
-        let bad = bad(event);
-        id(&bad, "gate", &self.gate, MAX_GATE_ID)?;
+        let input = Input::of(event);
+        input.id("gate", &self.gate, MAX_GATE_ID)?;
         if let Some(location) = &self.location {
-            location
-                .check()
-                .map_err(|(member, why)| bad(&format!("location.{member}"), why))?;
+            input.location("location", location)?;
         }
-        if !self.growth_per_hour.is_finite() {
-            return Err(bad(
-                "growthPerHour",
-                format!(
-                    "must be a number of trucks per hour, got {}",
-                    self.growth_per_hour
-                ),
-            ));
-        }
-        time(&bad, "observedAt", &self.observed_at)
+        input.number("growthPerHour", self.growth_per_hour, .., "trucks per hour")?;
+        input.time("observedAt", &self.observed_at)
     }
-}
-
-/// The data of a clock tick.
-pub fn tick(event: &Event<'_>) -> Result<Timestamp, Error> {
-    let tick: cityhub_sdk::city::Tick = event.data_json()?;
-    time(&bad(event), "now", &tick.now)
-}
-
-type Bad<'e> = dyn Fn(&str, String) -> Error + 'e;
-
-fn bad<'e>(event: &'e Event<'_>) -> impl Fn(&str, String) -> Error + 'e {
-    move |field: &str, why: String| Error::invalid_input(event, format!("`data.{field}` {why}"))
-}
-
-fn id(bad: &Bad<'_>, field: &str, value: &str, max: usize) -> Result<(), Error> {
-    if value.is_empty() || value.len() > max {
-        return Err(bad(
-            field,
-            format!("must be 1 to {max} bytes, got {}", value.len()),
-        ));
-    }
-    Ok(())
-}
-
-fn time(bad: &Bad<'_>, field: &str, text: &str) -> Result<Timestamp, Error> {
-    Timestamp::parse_rfc3339(text).ok_or_else(|| {
-        bad(
-            field,
-            format!(
-                "must be an RFC 3339 date-time such as 2026-11-27T08:00:00+07:00, got {text:?}"
-            ),
-        )
-    })
 }

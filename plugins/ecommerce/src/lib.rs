@@ -65,7 +65,7 @@ pub mod risk;
 pub mod store;
 pub mod text;
 
-use cityhub_sdk::city::{Clock, TICK, local_day};
+use cityhub_sdk::city::{Clock, TICK, local_day, tick_time};
 use cityhub_sdk::{Batch, Context, Error, Event, Plugin, Timestamp};
 
 pub use config::{Config, Tonnes};
@@ -128,7 +128,7 @@ impl Ecommerce {
                 risk::border_queue(ctx, config, event, &queue, at)
             }
             TICK => {
-                let now = input::tick(event)?;
+                let now = tick_time(event)?;
                 self.advance(ctx, now).map(drop)
             }
             other => {

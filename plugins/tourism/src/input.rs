@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use cityhub_sdk::city::Input;
 use cityhub_sdk::{Error, Event, Timestamp};
 use serde::Deserialize;
 
@@ -13,6 +14,8 @@ use crate::config::MAX_SITE_ID;
 pub const MAX_ID: usize = 128;
 /// The longest district name, in bytes.
 pub const MAX_DISTRICT: usize = 64;
+/// The longest site or event name, in bytes.
+pub const MAX_NAME: usize = 256;
 /// The most rooms one accommodation may report.
 pub const MAX_ROOMS: u32 = 10_000;
 
@@ -36,10 +39,10 @@ pub struct Visitors<'a> {
 impl Visitors<'_> {
     /// Checks what serde cannot; returns `observedAt`.
     pub fn check(&self, event: &Event<'_>) -> Result<Timestamp, Error> {
-        let bad = bad(event);
-        id(&bad, "site", &self.site, MAX_SITE_ID)?;
-        id(&bad, "siteName", &self.site_name, 256)?;
-        time(&bad, "observedAt", &self.observed_at)
+        let input = Input::of(event);
+        input.name("site", &self.site, MAX_SITE_ID)?;
+        input.name("siteName", &self.site_name, MAX_NAME)?;
+        input.time("observedAt", &self.observed_at)
     }
 }
 
@@ -65,25 +68,21 @@ pub struct Occupancy<'a> {
 impl Occupancy<'_> {
     /// Checks what serde cannot; returns `observedAt`.
     pub fn check(&self, event: &Event<'_>) -> Result<Timestamp, Error> {
-        let bad = bad(event);
-        id(&bad, "accommodationId", &self.accommodation_id, MAX_ID)?;
-        id(&bad, "district", &self.district, MAX_DISTRICT)?;
-        if !(1..=MAX_ROOMS).contains(&self.rooms_total) {
-            return Err(bad(
-                "roomsTotal",
-                format!("must be 1 to {MAX_ROOMS} rooms, got {}", self.rooms_total),
-            ));
-        }
+        let input = Input::of(event);
+        input.name("accommodationId", &self.accommodation_id, MAX_ID)?;
+        input.name("district", &self.district, MAX_DISTRICT)?;
+        let rooms = 1.0..=f64::from(MAX_ROOMS);
+        input.number("roomsTotal", f64::from(self.rooms_total), rooms, "rooms")?;
         if self.rooms_occupied > self.rooms_total {
-            return Err(bad(
+            return Err(input.invalid(
                 "roomsOccupied",
-                format!(
+                format_args!(
                     "({}) must not exceed `roomsTotal` ({})",
                     self.rooms_occupied, self.rooms_total
                 ),
             ));
         }
-        time(&bad, "observedAt", &self.observed_at)
+        input.time("observedAt", &self.observed_at)
     }
 }
 
@@ -113,51 +112,18 @@ pub struct SiteEvent<'a> {
 impl SiteEvent<'_> {
     /// Checks what serde cannot; returns `(startsAt, endsAt)`.
     pub fn check(&self, event: &Event<'_>) -> Result<(Timestamp, Timestamp), Error> {
-        let bad = bad(event);
-        id(&bad, "eventId", &self.event_id, MAX_ID)?;
-        id(&bad, "name", &self.name, 256)?;
-        id(&bad, "site", &self.site, MAX_SITE_ID)?;
-        let starts = time(&bad, "startsAt", &self.starts_at)?;
-        let ends = time(&bad, "endsAt", &self.ends_at)?;
+        let input = Input::of(event);
+        input.name("eventId", &self.event_id, MAX_ID)?;
+        input.name("name", &self.name, MAX_NAME)?;
+        input.name("site", &self.site, MAX_SITE_ID)?;
+        let starts = input.time("startsAt", &self.starts_at)?;
+        let ends = input.time("endsAt", &self.ends_at)?;
         if ends <= starts {
-            return Err(bad(
+            return Err(input.invalid(
                 "endsAt",
-                format!("({ends}) must be after `startsAt` ({starts})"),
+                format_args!("({ends}) must be after `startsAt` ({starts})"),
             ));
         }
         Ok((starts, ends))
     }
-}
-
-/// The time of a clock tick.
-pub fn tick(event: &Event<'_>) -> Result<Timestamp, Error> {
-    let tick: cityhub_sdk::city::Tick = event.data_json()?;
-    time(&bad(event), "now", &tick.now)
-}
-
-type Bad<'e> = dyn Fn(&str, String) -> Error + 'e;
-
-fn bad<'e>(event: &'e Event<'_>) -> impl Fn(&str, String) -> Error + 'e {
-    move |field: &str, why: String| Error::invalid_input(event, format!("`data.{field}` {why}"))
-}
-
-fn id(bad: &Bad<'_>, field: &str, value: &str, max: usize) -> Result<(), Error> {
-    if value.trim().is_empty() || value.len() > max {
-        return Err(bad(
-            field,
-            format!("must be 1 to {max} bytes, got {}", value.len()),
-        ));
-    }
-    Ok(())
-}
-
-fn time(bad: &Bad<'_>, field: &str, text: &str) -> Result<Timestamp, Error> {
-    Timestamp::parse_rfc3339(text).ok_or_else(|| {
-        bad(
-            field,
-            format!(
-                "must be an RFC 3339 date-time such as 2026-11-27T08:00:00+07:00, got {text:?}"
-            ),
-        )
-    })
 }

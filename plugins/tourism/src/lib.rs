@@ -47,7 +47,7 @@ pub mod occupancy;
 pub mod site;
 pub mod store;
 
-use cityhub_sdk::city::{Clock, TICK};
+use cityhub_sdk::city::{Clock, TICK, tick_time};
 use cityhub_sdk::{Batch, Context, Error, Event, Plugin, Timestamp};
 
 pub use config::{Config, Site};
@@ -109,7 +109,7 @@ impl Tourism {
                 calendar::handle(ctx, event, &e, ends, now)
             }
             TICK => {
-                let now = input::tick(event)?;
+                let now = tick_time(event)?;
                 advance(ctx, now).map(drop)
             }
             other => {

@@ -32,7 +32,7 @@ fn visitor_counts_are_checked() {
     assert!(err.starts_with("`data.present`: invalid value"), "{err}");
     assert_eq!(
         error_for("city.tourism.visitors", with(d(), "site", json!(""))),
-        "`data.site` must be 1 to 64 bytes, got 0"
+        "`data.site` must be 1 to 64 bytes and not blank, got 0 bytes"
     );
     let err = error_for(
         "city.tourism.visitors",
@@ -64,7 +64,7 @@ fn occupancy_reports_are_checked() {
     );
     assert_eq!(
         error_for("city.tourism.occupancy", with(d(), "district", json!(" "))),
-        "`data.district` must be 1 to 64 bytes, got 1"
+        "`data.district` must be 1 to 64 bytes and not blank, got 1 bytes"
     );
 }
 
@@ -88,7 +88,7 @@ fn events_are_checked() {
     );
     assert_eq!(
         error_for("city.tourism.event", with(d(), "eventId", json!(""))),
-        "`data.eventId` must be 1 to 128 bytes, got 0"
+        "`data.eventId` must be 1 to 128 bytes and not blank, got 0 bytes"
     );
 }
 
