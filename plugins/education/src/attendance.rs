@@ -8,7 +8,8 @@ use cityhub_sdk::{Error, Event, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
-use crate::input;
+use crate::input::MAX_NAME;
+use cityhub_sdk::city::Input;
 
 /// State keys of schools are this prefix and the school id.
 pub const KEY_PREFIX: &str = "school/";
@@ -41,17 +42,16 @@ pub struct Attendance<'a> {
 impl Attendance<'_> {
     /// Checks the values serde cannot, and returns when the figures were taken.
     pub fn check(&self, event: &Event<'_>) -> Result<Timestamp, Error> {
-        input::name(event, "school", &self.school)?;
+        Input::of(event).name("school", &self.school, MAX_NAME)?;
         if self.school_name.trim().is_empty() {
-            return Err(input::bad(event, "schoolName", "must not be blank"));
+            return Err(Input::of(event).invalid("schoolName", "must not be blank"));
         }
-        input::name(event, "district", &self.district)?;
+        Input::of(event).name("district", &self.district, MAX_NAME)?;
         if self.enrolled == 0 {
-            return Err(input::bad(event, "enrolled", "must be at least 1"));
+            return Err(Input::of(event).invalid("enrolled", "must be at least 1"));
         }
         if self.present > self.enrolled {
-            return Err(input::bad(
-                event,
+            return Err(Input::of(event).invalid(
                 "present",
                 format!(
                     "({}) must not exceed `data.enrolled` ({})",
@@ -63,13 +63,12 @@ impl Attendance<'_> {
         let is_date = date.len() == 10
             && Timestamp::parse_rfc3339(&format!("{date}T00:00:00+07:00")).is_some();
         if !is_date {
-            return Err(input::bad(
-                event,
+            return Err(Input::of(event).invalid(
                 "date",
                 format!("must be a date such as 2026-11-27, got {date:?}"),
             ));
         }
-        input::time(event, "observedAt", &self.observed_at)
+        Input::of(event).time("observedAt", &self.observed_at)
     }
 
     /// `present / enrolled`, rounded to 0.001.

@@ -9,7 +9,8 @@ use cityhub_sdk::city::{Severity, Text};
 use cityhub_sdk::{Error, Event, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use crate::input;
+use crate::input::MAX_NAME;
+use cityhub_sdk::city::Input;
 
 /// The state key of the incidents remembered.
 pub const KEY: &str = "incidents";
@@ -120,12 +121,12 @@ pub struct Incident<'a> {
 impl Incident<'_> {
     /// Checks the values serde cannot, and returns when it was observed.
     pub fn check(&self, event: &Event<'_>) -> Result<Timestamp, Error> {
-        input::name(event, "incidentId", &self.incident_id)?;
-        input::name(event, "school", &self.school)?;
+        Input::of(event).name("incidentId", &self.incident_id, MAX_NAME)?;
+        Input::of(event).name("school", &self.school, MAX_NAME)?;
         if self.school_name.trim().is_empty() {
-            return Err(input::bad(event, "schoolName", "must not be blank"));
+            return Err(Input::of(event).invalid("schoolName", "must not be blank"));
         }
-        input::time(event, "observedAt", &self.observed_at)
+        Input::of(event).time("observedAt", &self.observed_at)
     }
 }
 

@@ -9,7 +9,8 @@ use cityhub_sdk::{Error, Event, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
-use crate::input;
+use crate::input::MAX_NAME;
+use cityhub_sdk::city::Input;
 
 /// State keys of hospitals are this prefix and the hospital id.
 pub const KEY_PREFIX: &str = "hospital/";
@@ -36,18 +37,17 @@ pub struct Beds<'a> {
 impl Beds<'_> {
     /// Checks the values serde cannot, and returns when the count was taken.
     pub fn check(&self, event: &Event<'_>) -> Result<Timestamp, Error> {
-        input::name(event, "hospital", &self.hospital)?;
+        Input::of(event).name("hospital", &self.hospital, MAX_NAME)?;
         if self.hospital_name.trim().is_empty() {
-            return Err(input::bad(event, "hospitalName", "must not be blank"));
+            return Err(Input::of(event).invalid("hospitalName", "must not be blank"));
         }
         if self.beds_total == 0 {
-            return Err(input::bad(
-                event,
+            return Err(Input::of(event).invalid(
                 "bedsTotal",
                 "must be at least 1: a hospital without beds in service reports none",
             ));
         }
-        input::time(event, "observedAt", &self.observed_at)
+        Input::of(event).time("observedAt", &self.observed_at)
     }
 
     /// `bedsOccupied / bedsTotal`, rounded to 0.001.

@@ -9,7 +9,8 @@ use cityhub_sdk::geo::Point;
 use cityhub_sdk::{Error, Event, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use crate::input;
+use crate::input::MAX_NAME;
+use cityhub_sdk::city::Input;
 
 /// The state key of the calls of the last hour.
 pub const KEY: &str = "calls";
@@ -40,13 +41,11 @@ pub struct EmergencyCall<'a> {
 impl EmergencyCall<'_> {
     /// Checks the values serde cannot, and returns when the call came in.
     pub fn check(&self, event: &Event<'_>) -> Result<Timestamp, Error> {
-        input::name(event, "callId", &self.call_id)?;
-        input::name(event, "district", &self.district)?;
-        input::name(event, "category", &self.category)?;
-        self.location
-            .check()
-            .map_err(|(member, why)| input::bad(event, &format!("location.{member}"), why))?;
-        input::time(event, "receivedAt", &self.received_at)
+        Input::of(event).name("callId", &self.call_id, MAX_NAME)?;
+        Input::of(event).name("district", &self.district, MAX_NAME)?;
+        Input::of(event).name("category", &self.category, MAX_NAME)?;
+        Input::of(event).location("location", &self.location)?;
+        Input::of(event).time("receivedAt", &self.received_at)
     }
 }
 

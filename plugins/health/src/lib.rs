@@ -72,7 +72,8 @@ mod record;
 mod text;
 
 use cityhub_sdk::city::{
-    Alert, AlertStatus, Clock, Indicator, Location, Severity, TICK, Text, Tick, Unit, local_rfc3339,
+    Alert, AlertStatus, Clock, Indicator, Location, Severity, TICK, Text, Unit, local_rfc3339,
+    tick_time,
 };
 use cityhub_sdk::{Batch, Context, Error, Event, Output, Plugin, Timestamp};
 use serde_json::json;
@@ -115,11 +116,7 @@ impl Plugin for Health {
                 BEDS => self.beds(&event, ctx)?,
                 EMERGENCY_CALL => call(&event, ctx, &mut windows)?,
                 CASE_REPORT => self.case(&event, ctx, &mut windows)?,
-                TICK => {
-                    let tick: Tick = event.data_json()?;
-                    let at = input::time(&event, "now", &tick.now)?;
-                    Clock::advance(ctx, at)?
-                }
+                TICK => Clock::advance(ctx, tick_time(&event)?)?,
                 _ => {
                     ctx.log().warn(
                         "event skipped: not a health input",

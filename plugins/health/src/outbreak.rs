@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::calls::Added;
 use crate::config::Config;
-use crate::input;
+use crate::input::MAX_NAME;
+use cityhub_sdk::city::Input;
 
 /// The state key of the cases within the window.
 pub const KEY: &str = "cases";
@@ -37,10 +38,10 @@ pub struct CaseReport<'a> {
 impl CaseReport<'_> {
     /// Checks the values serde cannot, and returns when the case was reported.
     pub fn check(&self, event: &Event<'_>) -> Result<Timestamp, Error> {
-        input::name(event, "caseId", &self.case_id)?;
-        input::name(event, "disease", &self.disease)?;
-        input::name(event, "district", &self.district)?;
-        input::time(event, "reportedAt", &self.reported_at)
+        Input::of(event).name("caseId", &self.case_id, MAX_NAME)?;
+        Input::of(event).name("disease", &self.disease, MAX_NAME)?;
+        Input::of(event).name("district", &self.district, MAX_NAME)?;
+        Input::of(event).time("reportedAt", &self.reported_at)
     }
 }
 
