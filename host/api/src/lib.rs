@@ -5,6 +5,7 @@
 //! - `/v1/routes`, `/v1/plugins`: [`routes::delivery`] (status, replay, resume).
 //! - `/v1/deadletters`: [`routes::deadletters`] (list, replay).
 //! - `GET /metrics`: [`routes::metrics`] (Prometheus).
+//! - `/open311/v2/…`: [`routes::open311`] (GeoReport v2, its own error format).
 //!
 //! Every error is JSON, `{"error": {"code", "message", "field"}}`, with a
 //! stable `code` ([`ApiError`]); server-side failures are logged in full and
@@ -28,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::metrics::router())
         .merge(routes::delivery::router())
         .merge(routes::deadletters::router())
+        .merge(routes::open311::router(&state))
         .fallback(|| async { ApiError::not_found("no such endpoint; see README.md for the API") })
         .with_state(state)
         .layer(tower_http::trace::TraceLayer::new_for_http())

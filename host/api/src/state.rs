@@ -4,6 +4,9 @@ use std::sync::Arc;
 
 use cityhub_bus::Bus;
 use cityhub_cloudevents::http::Limits;
+use cityhub_config::Open311Config;
+
+use crate::routes::open311::Stats;
 
 /// Limits of the HTTP layer.
 #[derive(Debug, Clone)]
@@ -12,6 +15,11 @@ pub struct ApiConfig {
     pub max_body: usize,
     /// Per-event and per-batch limits of CloudEvents parsing.
     pub events: Limits,
+    /// `[open311]`: the Open311 endpoint's plugin and services; `None`
+    /// serves no Open311 (its endpoints answer `404`).
+    pub open311: Option<Arc<Open311Config>>,
+    /// The Open311 endpoint's counters (`/metrics`).
+    pub open311_stats: Arc<Stats>,
 }
 
 impl Default for ApiConfig {
@@ -19,6 +27,8 @@ impl Default for ApiConfig {
         Self {
             max_body: 4 << 20,
             events: Limits::default(),
+            open311: None,
+            open311_stats: Arc::default(),
         }
     }
 }

@@ -49,6 +49,18 @@ async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, Api
         e.family(name, "gauge", help);
         e.sample(name, &[], v as f64);
     }
+    e.family(
+        "cityhub_open311_requests_total",
+        "counter",
+        "Open311 requests, by endpoint (services, submit, request, requests) and outcome (ok, invalid, not_found, busy, error).",
+    );
+    for (endpoint, outcome, n) in state.config.open311_stats.snapshot() {
+        e.sample(
+            "cityhub_open311_requests_total",
+            &[("endpoint", endpoint), ("outcome", outcome)],
+            n as f64,
+        );
+    }
     let letters = store
         .dead_letter_counts()
         .await

@@ -5,3 +5,4 @@ pub mod delivery;
 pub mod events;
 pub mod health;
 pub mod metrics;
+pub mod open311;

@@ -1,0 +1,129 @@
+//! `POST /open311/v2/requests.json`, `GET /open311/v2/requests.json` and
+//! `GET /open311/v2/requests/{id}.json`.
+
+use std::collections::BTreeMap;
+
+use axum::{
+    Json,
+    body::Bytes,
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode, header::CONTENT_TYPE},
+};
+use cityhub_cloudevents::{CloudEvent, EventType, Timestamp};
+use serde_json::{Value, json};
+
+use super::{GeoReportError, Open311, READ_YOUR_WRITES, form, query, render, split_format, submit};
+
+/// The `source` of the events the Open311 endpoint makes.
+pub const SOURCE: &str = "/cityhub/open311";
+
+/// `201 [{"service_request_id", "service_notice", "account_id": null}]`
+/// once the report is stored and in the read model.
+pub async fn submit(
+    State(o): State<Open311>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), GeoReportError> {
+    let r = submit_inner(&o, &headers, &body).await;
+    o.stats.count("submit", super::outcome(&r));
+    r
+}
+
+async fn submit_inner(
+    o: &Open311,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(StatusCode, Json<Value>), GeoReportError> {
+    let config = o.with(|c| Ok(c.clone()))?;
+    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let fields =
+        form::parse(content_type, body).map_err(|e| GeoReportError::bad_request(vec![e]))?;
+    let s = submit::check(&fields, &config).map_err(GeoReportError::bad_request)?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let requested = cityhub_bus::clock::now_in_vietnam();
+    let ty = EventType::new(cityhub_bus::projection::open311::SUBMITTED)
+        .map_err(GeoReportError::internal)?;
+    let mut e = CloudEvent::new(id.clone(), SOURCE, ty);
+    e.subject = Some(id.clone());
+    e.time = Timestamp::parse(&requested).ok();
+    e.datacontenttype = Some("application/json".to_owned());
+    let data = s.data(&id, &requested, config.jurisdiction_id.as_deref());
+    e.data = Some(bytes::Bytes::from(data.to_string()));
+    let bus = o.bus.clone();
+    // On a task of its own: stored whether or not the client waits.
+    let appended = tokio::spawn(async move { bus.ingest_from_host(vec![e]).await })
+        .await
+        .map_err(GeoReportError::internal)??;
+    if let Some(seq) = appended.first().map(|a| a.seq())
+        && !o.bus.wait_projected(seq, READ_YOUR_WRITES).await
+    {
+        tracing::warn!(service_request_id = %id, "the Open311 read model is behind; answering before it has the new report");
+    }
+    let agency = config
+        .services
+        .iter()
+        .find(|x| x.service_code == s.service_code)
+        .and_then(|x| x.agency.clone());
+    let notice = match agency {
+        Some(a) => format!("Đã tiếp nhận phản ánh; chuyển {a} xử lý. Received; routed to {a}."),
+        None => "Đã tiếp nhận phản ánh. Received.".to_owned(),
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(json!([{"service_request_id": id, "service_notice": notice, "account_id": null}])),
+    ))
+}
+
+/// `[request]`, or `404`.
+pub async fn one(
+    State(o): State<Open311>,
+    Path(file): Path<String>,
+) -> Result<Json<Value>, GeoReportError> {
+    let r = async {
+        let config = o.with(|c| Ok(c.clone()))?;
+        let id = split_format(&file, "/open311/v2/requests/")?;
+        let row = o
+            .bus
+            .store()
+            .service_request(id)
+            .await
+            .map_err(GeoReportError::internal)?
+            .ok_or_else(|| {
+                GeoReportError::not_found(format!(
+                    "no service request `{id}`: check the id the POST answered with"
+                ))
+            })?;
+        Ok(Json(Value::Array(vec![render::request(&row, &config)])))
+    }
+    .await;
+    o.stats.count("request", super::outcome(&r));
+    r
+}
+
+/// The requests matching the filters, newest first, at most 1000.
+pub async fn list(
+    State(o): State<Open311>,
+    Query(params): Query<BTreeMap<String, String>>,
+) -> Result<Json<Value>, GeoReportError> {
+    let r = async {
+        let config = o.with(|c| Ok(c.clone()))?;
+        let q = query::parse(
+            &params,
+            config.jurisdiction_id.as_deref(),
+            &Timestamp::now(),
+        )
+        .map_err(GeoReportError::bad_request)?;
+        let rows = o
+            .bus
+            .store()
+            .service_requests(&q)
+            .await
+            .map_err(GeoReportError::internal)?;
+        Ok(Json(Value::Array(
+            rows.iter().map(|r| render::request(r, &config)).collect(),
+        )))
+    }
+    .await;
+    o.stats.count("requests", super::outcome(&r));
+    r
+}
