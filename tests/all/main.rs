@@ -24,6 +24,7 @@ mod retention;
 mod retry;
 mod routes;
 mod sandbox;
+mod simulate;
 mod support;
 mod traffic;
 mod vendor;

@@ -5,6 +5,7 @@
 mod bench;
 mod check;
 mod deadletters;
+mod demo;
 mod plugin;
 mod replay;
 mod serve;
@@ -54,6 +55,10 @@ enum Command {
     /// service to a running host (`--scenario border-queue` for the
     /// fruit-season jam at Hữu Nghị).
     Simulate(simulate::Args),
+    /// The whole city on one command: build and start the host with every
+    /// plugin (city.toml), run the simulator on it, print where to look;
+    /// until Ctrl-C.
+    Demo(demo::Args),
 }
 
 /// Runs the parsed command. An error answer of the API is printed as its
@@ -67,6 +72,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Replay(args) => replay::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Demo(args) => demo::run(args),
     };
     match result {
         Err(e) => match e.downcast::<ApiError>() {

@@ -1,7 +1,7 @@
 //! Sở Giáo dục và Đào tạo: each school's attendance on school days at
 //! 07:45 (`city.education.attendance`, 12 schools), usually 93–98 % with
 //! now and then a low day (a cold spell, a local festival), and school
-//! incidents in school hours (`city.education.incident`, ≈0.05/h).
+//! incidents in school hours (`city.education.incident`, ≈0.2/h).
 
 use serde_json::json;
 
@@ -13,7 +13,7 @@ const SECTOR: &str = "education";
 /// Chance that a school has a low-attendance day.
 const LOW_DAY: f64 = 0.06;
 /// Incidents per school hour, all schools together.
-const INCIDENTS_PER_HOUR: f64 = 0.05;
+const INCIDENTS_PER_HOUR: f64 = 0.2;
 
 /// Category, severity, description.
 const INCIDENTS: [(&str, &str, &str); 4] = [
