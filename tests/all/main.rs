@@ -18,6 +18,7 @@ mod durability;
 mod ingest;
 mod loading;
 mod metrics;
+mod open311;
 mod postgres;
 mod reload;
 mod retention;
