@@ -55,7 +55,7 @@ mod topology;
 
 pub use city::{CityConfig, PluginEntry, ServerConfig};
 pub use clock::ClockConfig;
-pub use open311::{Open311Config, Service};
+pub use open311::{Open311Config, SUBMITTED as OPEN311_SUBMITTED, Service};
 pub use route::{Circuit, IngestConfig, Retry, RouteEntry};
 
 /// The event types the platform itself publishes (source `/cityhub`); routes

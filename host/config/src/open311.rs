@@ -7,6 +7,10 @@ use toml::Spanned;
 
 use crate::{PluginEntry, checker::Checker, raw::RawOpen311};
 
+/// The type of the event a citizen's report posted to `[open311]` becomes;
+/// with `[open311]` configured, routes may take it `from`.
+pub const SUBMITTED: &str = "city.fieldreport.submitted";
+
 /// `[open311]`: serve `/open311/v2/…` for the services of one plugin.
 ///
 /// ```toml

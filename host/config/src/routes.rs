@@ -15,7 +15,7 @@ use toml::{
 };
 
 use crate::{
-    PLATFORM_EVENTS, PluginEntry,
+    OPEN311_SUBMITTED, PLATFORM_EVENTS, PluginEntry,
     checker::Checker,
     raw::{RawCircuit, RawCity, RawFrom, RawIngest, RawRetry, RawRoute},
     route::{Circuit, IngestConfig, Retry, RouteEntry},
@@ -38,12 +38,19 @@ impl Checker<'_> {
                     .iter()
                     .filter_map(|t| TypePattern::new(t).ok());
                 let published = plugins.iter().flat_map(|p| p.manifest.publishes.iter());
+                // `[open311]` posts citizens' reports itself.
+                let open311 = raw
+                    .open311
+                    .is_some()
+                    .then(|| TypePattern::new(OPEN311_SUBMITTED).ok())
+                    .flatten();
                 Some(
                     accepts
                         .iter()
                         .chain(published)
                         .cloned()
                         .chain(platform)
+                        .chain(open311)
                         .collect(),
                 )
             }

@@ -13,7 +13,7 @@ use cityhub_store::{ProjectionMode, ServiceRequestRow, StoredEvent};
 use serde_json::{Map, Value, json};
 
 /// A submitted report.
-pub const SUBMITTED: &str = "city.fieldreport.submitted";
+pub use cityhub_config::OPEN311_SUBMITTED as SUBMITTED;
 /// A report's current view, from the plugin that handles it.
 pub const REQUEST: &str = "city.fieldreport.request";
 

@@ -82,8 +82,10 @@ async fn serve(config: CityConfig, args: Args) -> anyhow::Result<()> {
         },
     )
     .await?;
+    bus.set_tick(config.clock.tick);
     let api = ApiConfig {
         max_body: config.server.max_body.bytes() as usize,
+        open311: config.open311.clone().map(Arc::new),
         ..ApiConfig::default()
     };
     let app = cityhub_api::router(AppState {

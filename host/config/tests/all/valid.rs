@@ -359,3 +359,31 @@ to = "reports"
     );
     assert_eq!(c.routes[0].from, [pattern("cityhub.clock.tick")]);
 }
+
+#[test]
+fn open311_publishes_submitted_reports_when_ingest_is_restricted() {
+    let c = parse(
+        r#"
+[ingest]
+accepts = ["city.traffic.reading"]
+
+[open311]
+plugin = "reports"
+
+[plugins.reports]
+path = "fixture/reports"
+config = { services = [{ service_code = "o-ga", service_name = "Ổ gà", agency = "so-gtvt", sla = "48h" }] }
+
+[routes.reports]
+from = ["city.fieldreport.submitted", "cityhub.clock.tick"]
+to = "reports"
+"#,
+    );
+    assert_eq!(
+        c.routes[0].from,
+        [
+            pattern("city.fieldreport.submitted"),
+            pattern("cityhub.clock.tick")
+        ]
+    );
+}

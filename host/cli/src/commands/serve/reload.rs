@@ -191,6 +191,7 @@ async fn reload(
         }
     };
     let applied = bus.apply(handles, next.routes.clone()).await;
+    bus.set_tick(next.clock.tick);
     info!(
         started = ?applied.started,
         restarted = ?applied.restarted,
