@@ -87,7 +87,9 @@ pub enum Outgoing {
     /// Posted to `/open311/v2/requests.json`. `json` is how it is recorded:
     /// the `city.fieldreport.submitted` event it stands for, with
     /// extension `via: "open311"` and `service_request_id` null until the
-    /// host answers.
+    /// host answers. GeoReport v2 has no field for the time of a report:
+    /// the host stamps its own clock, so `requested_datetime` here (the
+    /// simulated time) is what the simulator meant, not what the host kept.
     Report {
         json: Value,
         form: Vec<(&'static str, String)>,
@@ -175,9 +177,6 @@ impl Emitter {
                     ("long", report.lon.to_string()),
                     ("address_string", report.address),
                     ("description", report.description),
-                    // Not in GeoReport v2: the simulated time of the report,
-                    // so that SLAs run on the simulated clock.
-                    ("requested_datetime", time),
                 ];
                 if let Some(url) = report.media_url {
                     form.push(("media_url", url));

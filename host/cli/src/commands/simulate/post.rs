@@ -99,9 +99,8 @@ impl Sender {
                 Outgoing::Event { mut json, updates } => {
                     if let Some(report) = updates {
                         let Some(id) = self.requests.get(&report) else {
-                            let why = format!(
-                                "its report `{report}` was not accepted by the Open311 endpoint"
-                            );
+                            let why =
+                                "its report was not accepted by the Open311 endpoint".to_owned();
                             self.counts.reject(&json, why);
                             continue;
                         };
