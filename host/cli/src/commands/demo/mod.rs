@@ -14,7 +14,7 @@ use anyhow::Context;
 use cityhub_config::CityConfig;
 
 use super::simulate::{
-    SimTime,
+    ReportsVia, SimTime,
     driver::{self, Plan},
     scenario::{Kind, Scenario},
 };
@@ -47,6 +47,12 @@ pub struct Args {
     /// Use the plugins as built (skip `--build`; the components must exist).
     #[arg(long)]
     no_build: bool,
+    /// How the simulator sends citizens' field reports: `events` (to
+    /// `/v1/events`, on simulated time) or `open311` (to the Open311
+    /// endpoint, where the host stamps its wall clock: see `cityhub
+    /// simulate --help`).
+    #[arg(long, value_enum, default_value_t = ReportsVia::Events)]
+    reports: ReportsVia,
 }
 
 /// Runs the demo until Ctrl-C or `--for`.
@@ -121,6 +127,7 @@ async fn demo(
             kind: Kind::BorderQueue,
             onset: start.plus(LEAD_IN),
         },
+        reports: args.reports,
         record: None,
         dry_run: false,
     };

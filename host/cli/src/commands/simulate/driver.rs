@@ -12,6 +12,7 @@ use tokio::{sync::watch, time::Instant};
 
 use super::{
     clock::{Pace, SimTime},
+    event::ReportsVia,
     post::{MAX_BATCH, Sender},
     record::Recorder,
     scenario::{self, Kind, Scenario},
@@ -37,6 +38,8 @@ pub struct Plan {
     pub events: Option<u64>,
     pub start: SimTime,
     pub scenario: Scenario,
+    /// How field reports are sent (`--reports`).
+    pub reports: ReportsVia,
     pub record: Option<PathBuf>,
     pub dry_run: bool,
 }
@@ -53,7 +56,7 @@ pub async fn simulate(
         sender.check().await?;
     }
     let mut recorder = plan.record.as_deref().map(Recorder::create).transpose()?;
-    let mut world = World::new(plan.seed, plan.scenario, plan.start);
+    let mut world = World::new(plan.seed, plan.scenario, plan.start, plan.reports);
     let end = plan.duration.map(|d| plan.start.plus(d.as_secs() as i64));
     let pace = Pace::new(plan.start, plan.speed);
     let wall = Instant::now();
@@ -114,6 +117,7 @@ pub async fn simulate(
     progress.finish();
     Ok(Summary {
         scenario: plan.scenario.kind.name(),
+        reports: plan.reports,
         seed: plan.seed,
         dry_run: plan.dry_run,
         simulated_from: plan.start.rfc3339(),

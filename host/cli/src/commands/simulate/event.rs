@@ -1,9 +1,13 @@
 //! What the generators produce ([`Draft`]s, one simulated minute at a time)
 //! and what the sender posts ([`Outgoing`]): CloudEvents for `/v1/events`,
-//! and citizens' field reports for the host's Open311 endpoint.
+//! and, with `--reports open311`, citizens' field reports for the host's
+//! Open311 endpoint ([`ReportsVia`]).
 //!
 //! [`Emitter`] turns a minute's drafts, sorted by time, into outgoing events
 //! with ids `<run>-<n>` numbered in order, so one seed gives the same ids.
+//! A field report's `service_request_id` is the id of its
+//! `city.fieldreport.submitted` event (with `--reports open311`, until the
+//! host answers with its own).
 
 use std::collections::HashMap;
 
@@ -14,8 +18,34 @@ use super::clock::SimTime;
 /// The `source` of every simulated event: `/simulator/lang-son/<sector>`.
 const SOURCE: &str = "/simulator/lang-son";
 
-/// A field report as a citizen's app posts it (Open311 GeoReport v2
-/// `POST requests.json`, form-encoded).
+/// How citizens' field reports reach the host (`--reports`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReportsVia {
+    /// As `city.fieldreport.submitted` CloudEvents in the batches to
+    /// `/v1/events`, `requested_datetime` = simulated time (the host's
+    /// `[ingest] accepts` must admit the type).
+    #[default]
+    Events,
+    /// Form-encoded to the host's Open311 endpoint, as a citizen's app
+    /// would. Caveat: GeoReport v2 has no field for the time of a report,
+    /// so the host stamps `requested_datetime` with its wall clock, not
+    /// simulated time: SLA, overdue and the IOC's 24-hour window drift
+    /// from the rest of the scenario.
+    Open311,
+}
+
+impl ReportsVia {
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Events => "events",
+            Self::Open311 => "open311",
+        }
+    }
+}
+
+/// A citizen's field report (Open311 GeoReport v2 names).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     pub service_code: &'static str,
@@ -77,14 +107,16 @@ impl Draft {
 /// One thing to send, in the order of simulated time.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outgoing {
-    /// Posted in a batch to `/v1/events`. `updates` is the simulator id of
-    /// the report a `city.fieldreport.progress` is about: the sender puts
-    /// the host's `service_request_id` in its place.
+    /// Posted in a batch to `/v1/events`. With `--reports open311`,
+    /// `updates` is the simulator id of the report a
+    /// `city.fieldreport.progress` is about: the sender puts the host's
+    /// `service_request_id` in its place. Otherwise `None`.
     Event {
         json: Value,
         updates: Option<String>,
     },
-    /// Posted to `/open311/v2/requests.json`. `json` is how it is recorded:
+    /// Posted to `/open311/v2/requests.json` (`--reports open311` only).
+    /// `json` is how it is recorded:
     /// the `city.fieldreport.submitted` event it stands for, with
     /// extension `via: "open311"` and `service_request_id` null until the
     /// host answers. GeoReport v2 has no field for the time of a report:
@@ -110,16 +142,18 @@ impl Outgoing {
 pub struct Emitter {
     run: String,
     next: u64,
+    via: ReportsVia,
     /// Report key → the simulator id of its report.
     reports: HashMap<u64, String>,
 }
 
 impl Emitter {
-    /// Ids will be `<run>-000001`, …
-    pub fn new(run: String) -> Self {
+    /// Ids will be `<run>-000001`, …; field reports go `via`.
+    pub fn new(run: String, via: ReportsVia) -> Self {
         Self {
             run,
             next: 1,
+            via,
             reports: HashMap::new(),
         }
     }
@@ -152,36 +186,13 @@ impl Emitter {
             Body::Report { key, report } => {
                 let id = self.id();
                 self.reports.insert(key, id.clone());
-                let data = json!({
-                    "service_request_id": null,
-                    "service_code": report.service_code,
-                    "description": report.description,
-                    "lat": report.lat,
-                    "long": report.lon,
-                    "address_string": report.address,
-                    "media_url": report.media_url,
-                    "requested_datetime": time,
-                });
-                let mut json = envelope(
-                    id,
-                    "open311",
-                    "city.fieldreport.submitted",
-                    None,
-                    &time,
-                    data,
-                );
-                json["via"] = json!("open311");
-                let mut form = vec![
-                    ("service_code", report.service_code.to_owned()),
-                    ("lat", report.lat.to_string()),
-                    ("long", report.lon.to_string()),
-                    ("address_string", report.address),
-                    ("description", report.description),
-                ];
-                if let Some(url) = report.media_url {
-                    form.push(("media_url", url));
+                match self.via {
+                    ReportsVia::Events => Outgoing::Event {
+                        json: submitted(id, &time, report),
+                        updates: None,
+                    },
+                    ReportsVia::Open311 => open311(id, &time, report),
                 }
-                Outgoing::Report { json, form }
             }
             Body::Progress { key, status, notes } => {
                 // A report cut off by `--events` has no id: nothing to update.
@@ -201,11 +212,72 @@ impl Emitter {
                         &time,
                         data,
                     ),
-                    updates: Some(report),
+                    updates: (self.via == ReportsVia::Open311).then_some(report),
                 }
             }
         })
     }
+}
+
+/// A report as the `city.fieldreport.submitted` event a citizen's app
+/// posts to `/v1/events`: subject and `service_request_id` = `id`,
+/// `requested_datetime` = `time` (simulated); absent fields left out.
+fn submitted(id: String, time: &str, report: Report) -> Value {
+    let mut data = json!({
+        "service_request_id": id,
+        "service_code": report.service_code,
+        "description": report.description,
+        "lat": report.lat,
+        "long": report.lon,
+        "address_string": report.address,
+        "requested_datetime": time,
+    });
+    if let Some(url) = report.media_url {
+        data["media_url"] = json!(url);
+    }
+    envelope(
+        id.clone(),
+        "field-reports",
+        "city.fieldreport.submitted",
+        Some(id),
+        time,
+        data,
+    )
+}
+
+/// A report for the Open311 endpoint: the form, and the event it is
+/// recorded as (extension `via: "open311"`, no id until the host answers).
+fn open311(id: String, time: &str, report: Report) -> Outgoing {
+    let data = json!({
+        "service_request_id": null,
+        "service_code": report.service_code,
+        "description": report.description,
+        "lat": report.lat,
+        "long": report.lon,
+        "address_string": report.address,
+        "media_url": report.media_url,
+        "requested_datetime": time,
+    });
+    let mut json = envelope(
+        id,
+        "open311",
+        "city.fieldreport.submitted",
+        None,
+        time,
+        data,
+    );
+    json["via"] = json!("open311");
+    let mut form = vec![
+        ("service_code", report.service_code.to_owned()),
+        ("lat", report.lat.to_string()),
+        ("long", report.lon.to_string()),
+        ("address_string", report.address),
+        ("description", report.description),
+    ];
+    if let Some(url) = report.media_url {
+        form.push(("media_url", url));
+    }
+    Outgoing::Report { json, form }
 }
 
 fn envelope(

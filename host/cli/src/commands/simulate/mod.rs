@@ -1,10 +1,20 @@
 //! `cityhub simulate`: a seeded, time-compressed Lạng Sơn posting realistic
 //! events to a running host over HTTP: traffic sensors and border gates,
 //! produce orders and border-trade declarations, tourism, hospitals,
-//! schools, one-stop-shop dossiers, directives, and citizens' field reports
-//! through the host's Open311 endpoint. Every input type of
-//! `plugins/README.md`, with full Vietnamese diacritics, `time` = simulated
-//! time in `+07:00`.
+//! schools, one-stop-shop dossiers, directives, and citizens' field reports.
+//! Every input type of `plugins/README.md`, with full Vietnamese
+//! diacritics, `time` = simulated time in `+07:00`.
+//!
+//! Field reports (`--reports`, [`ReportsVia`]) go by default as
+//! `city.fieldreport.submitted` events in the batches to `/v1/events`, with
+//! `requested_datetime` = simulated time and a simulator id as
+//! `service_request_id`, so SLA, overdue and the IOC's 24-hour window run
+//! on the same clock as everything else (the host's `[ingest] accepts` must
+//! admit the type). `--reports open311` posts them form-encoded to the
+//! host's Open311 endpoint instead, as a citizen's app would; GeoReport v2
+//! has no field for a report's time, so the host stamps
+//! `requested_datetime` with its wall clock, and reports then fall outside
+//! the simulated day (use it to exercise the endpoint, not the scenario).
 //!
 //! The same `--seed` and `--start` give byte-identical events, ids
 //! included. `--scenario border-queue` adds the fruit-season jam at Hữu
@@ -33,6 +43,7 @@ use std::{path::PathBuf, process::ExitCode, time::Duration};
 use anyhow::bail;
 
 pub use clock::SimTime;
+pub use event::ReportsVia;
 
 use crate::progress::Progress;
 
@@ -64,6 +75,15 @@ pub struct Args {
     /// What happens in the province.
     #[arg(long, value_enum, default_value_t = scenario::Kind::Normal)]
     scenario: scenario::Kind,
+    /// How citizens' field reports reach the host: `events` posts
+    /// `city.fieldreport.submitted` CloudEvents to `/v1/events` with
+    /// `requested_datetime` = simulated time (the host's `[ingest] accepts`
+    /// must admit the type); `open311` posts them to
+    /// `/open311/v2/requests.json` (needs `[open311]`), where the host
+    /// stamps `requested_datetime` with its wall clock, not simulated time,
+    /// so their SLA, overdue and 24-hour window do not follow the scenario.
+    #[arg(long, value_enum, default_value_t = ReportsVia::Events)]
+    reports: ReportsVia,
     /// Write every event stored (in a dry run, generated) to FILE as JSON lines.
     #[arg(long, value_name = "FILE")]
     record: Option<PathBuf>,
@@ -112,6 +132,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             kind: args.scenario,
             onset: start,
         },
+        reports: args.reports,
         record: args.record,
         dry_run: args.dry_run,
     };

@@ -2,9 +2,10 @@
 //!
 //! CloudEvents go in batch mode (`application/cloudevents-batch+json`) to
 //! `/v1/events`, at most [`MAX_BATCH`] per request and never faster than
-//! `--rate`; field reports go one by one, form-encoded, to the host's
-//! Open311 endpoint, and the `service_request_id` it answers replaces the
-//! simulator's id in later `city.fieldreport.progress` events.
+//! `--rate`, field reports among them (`--reports events`). With
+//! `--reports open311` field reports go one by one, form-encoded, to the
+//! host's Open311 endpoint, and the `service_request_id` it answers
+//! replaces the simulator's id in later `city.fieldreport.progress` events.
 //!
 //! A `429`/`503` is waited out (its `Retry-After`, at most
 //! [`MAX_RETRY_AFTER`]) and the same request sent again, so no event is
@@ -147,7 +148,10 @@ impl Sender {
             match v {
                 Verdict::Accepted => self.counts.accept(&e, false),
                 Verdict::Duplicate => self.counts.accept(&e, true),
-                Verdict::Rejected(why) => {
+                Verdict::Rejected(mut why) => {
+                    if e["type"] == "city.fieldreport.submitted" {
+                        why.push_str(" (or send field reports with `--reports open311`)");
+                    }
                     self.counts.reject(&e, why);
                     continue;
                 }

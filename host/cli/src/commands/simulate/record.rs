@@ -1,7 +1,11 @@
 //! `--record FILE`: every event the host stored (in a dry run, every event
-//! generated) as one JSON line, in the order sent. Field reports are
-//! recorded as the `city.fieldreport.submitted` CloudEvent they stand for
-//! (extension `via: "open311"`), with the host's `service_request_id`.
+//! generated) as one JSON line, in the order sent. With `--reports events`
+//! field reports are the `city.fieldreport.submitted` events exactly as
+//! posted (subject = `service_request_id` = their event id). With
+//! `--reports open311` each is recorded as the `city.fieldreport.submitted`
+//! CloudEvent it stands for (extension `via: "open311"`), with the host's
+//! `service_request_id` (its `requested_datetime` is the simulated time the
+//! simulator meant, not the wall-clock time the host stamped).
 
 use std::{
     fs::File,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::scenario::Figures;
+use super::{event::ReportsVia, scenario::Figures};
 use crate::table::thousands;
 
 /// The most distinct rejection messages kept.
@@ -68,6 +68,8 @@ fn ty(event: &Value) -> String {
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
     pub scenario: &'static str,
+    /// How field reports were sent (`--reports`).
+    pub reports: ReportsVia,
     pub seed: u64,
     pub dry_run: bool,
     /// Simulated span: the run's start and where it stopped.
@@ -91,9 +93,10 @@ impl Summary {
             "accepted"
         };
         let mut out = format!(
-            "simulated `{}` (seed {}) from {} to {} ({}) in {:.1} s\n{} events {verb}",
+            "simulated `{}` (seed {}, `--reports {}`) from {} to {} ({}) in {:.1} s\n{} events {verb}",
             self.scenario,
             self.seed,
+            self.reports.name(),
             self.simulated_from,
             self.simulated_to,
             span(self.simulated_seconds),

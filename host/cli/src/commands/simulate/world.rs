@@ -6,7 +6,7 @@
 
 use super::{
     clock::SimTime,
-    event::{Emitter, Outgoing},
+    event::{Emitter, Outgoing, ReportsVia},
     scenario::Scenario,
     sectors::{
         Tick, admin::Admin, directives::Directives, education::Education, health::Health,
@@ -33,8 +33,9 @@ pub struct World {
 }
 
 impl World {
-    /// The province at `start` (a whole minute).
-    pub fn new(seed: u64, scenario: Scenario, start: SimTime) -> Self {
+    /// The province at `start` (a whole minute), its field reports sent
+    /// `via` (which changes how they are sent, not which there are).
+    pub fn new(seed: u64, scenario: Scenario, start: SimTime, via: ReportsVia) -> Self {
         let tag = format!("s{seed}-{}", start.compact());
         let run = format!("sim-{}-{tag}", scenario.kind.name());
         Self {
@@ -42,7 +43,7 @@ impl World {
             first: true,
             scenario,
             tag,
-            emitter: Emitter::new(run),
+            emitter: Emitter::new(run, via),
             traffic: Traffic::new(seed),
             trade: Trade::new(seed),
             tourism: Tourism::new(seed),
@@ -113,8 +114,12 @@ mod tests {
     ];
 
     fn run(kind: Kind, seed: u64, hours: i64) -> Vec<Value> {
+        run_via(kind, seed, hours, ReportsVia::Events)
+    }
+
+    fn run_via(kind: Kind, seed: u64, hours: i64, via: ReportsVia) -> Vec<Value> {
         let start = SimTime::parse("2026-11-26T06:00:00+07:00").unwrap();
-        let mut w = World::new(seed, Scenario { kind, onset: start }, start);
+        let mut w = World::new(seed, Scenario { kind, onset: start }, start, via);
         let mut out = Vec::new();
         for _ in 0..=hours * 60 {
             out.extend(w.minute().into_iter().map(|o| o.json().clone()));
@@ -188,6 +193,7 @@ mod tests {
         let mut waiting = std::collections::HashSet::new();
         let mut cleared = 0;
         let mut reports = std::collections::HashSet::new();
+        let mut progress = 0;
         for e in &events {
             let d = &e["data"];
             match e["type"].as_str().unwrap() {
@@ -199,15 +205,59 @@ mod tests {
                     cleared += 1;
                 }
                 "city.fieldreport.submitted" => {
-                    assert!(e["via"] == "open311");
+                    // The request is known by the id of the event that filed it.
+                    assert!(e.get("via").is_none(), "{e}");
+                    assert_eq!(d["service_request_id"], e["id"], "{e}");
+                    assert_eq!(e["subject"], e["id"], "{e}");
+                    assert_eq!(d["requested_datetime"], e["time"], "{e}");
                     reports.insert(e["id"].as_str().unwrap().to_owned());
                 }
                 "city.fieldreport.progress" => {
-                    assert!(reports.contains(d["service_request_id"].as_str().unwrap()));
+                    let id = d["service_request_id"].as_str().unwrap();
+                    assert!(reports.contains(id), "{e}");
+                    assert_eq!(e["subject"], id);
+                    assert_eq!(d["updated_datetime"], e["time"], "{e}");
+                    progress += 1;
                 }
                 _ => {}
             }
         }
         assert!(cleared > 10, "{cleared}");
+        assert!(reports.len() > 3 && progress > 3, "{reports:?} {progress}");
+    }
+
+    #[test]
+    fn the_way_reports_are_sent_changes_nothing_else() {
+        let via_events = run_via(Kind::BorderQueue, 4, 8, ReportsVia::Events);
+        let via_open311 = run_via(Kind::BorderQueue, 4, 8, ReportsVia::Open311);
+        assert_eq!(via_events.len(), via_open311.len());
+        let mut reports = 0;
+        for (a, b) in via_events.iter().zip(&via_open311) {
+            assert_eq!(
+                (&a["id"], &a["type"], &a["time"]),
+                (&b["id"], &b["type"], &b["time"])
+            );
+            if a["type"] == "city.fieldreport.submitted" {
+                reports += 1;
+                assert_eq!(b["via"], "open311");
+                assert_eq!(b["data"]["service_request_id"], Value::Null);
+                for k in [
+                    "service_code",
+                    "description",
+                    "lat",
+                    "long",
+                    "address_string",
+                ] {
+                    assert_eq!(a["data"][k], b["data"][k], "{k}");
+                }
+            } else if a["type"] != "city.fieldreport.progress" {
+                assert_eq!(a, b);
+            }
+        }
+        assert!(reports > 5, "{reports}");
+        assert_eq!(
+            scenario::figures(&via_events, scenario::GATE, scenario::ROAD),
+            scenario::figures(&via_open311, scenario::GATE, scenario::ROAD)
+        );
     }
 }

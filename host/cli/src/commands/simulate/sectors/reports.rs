@@ -1,5 +1,5 @@
-//! Citizens' field reports (phản ánh hiện trường), posted to the host's
-//! Open311 endpoint as a citizen's app would, ≈0.2–1.5/h following the
+//! Citizens' field reports (phản ánh hiện trường), as a citizen's app
+//! files them (how they are sent is `--reports`), ≈0.2–1.5/h following the
 //! daytime, with the service codes the field-reports plugin lists
 //! (`pothole`, `flooding`, `litter`, `streetlight`, `traffic-obstruction`,
 //! `illegal-parking`); and the agencies' updates
