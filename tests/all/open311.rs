@@ -12,7 +12,7 @@ use crate::support::{Host, PluginSpec, plugins, write_city};
 const SERVICES: &str = r#"{ services = [
   { service_code = "o-ga", service_name = "Ổ gà, hư hỏng mặt đường", description = "Mặt đường hư hỏng", group = "Giao thông", agency = "Sở Giao thông Vận tải", sla = "48h", keywords = ["ổ gà", "hư hỏng", "pothole"] },
   { service_code = "ngap-ung", service_name = "Ngập úng", description = "Nước ngập đường", group = "Hạ tầng", agency = "Ban Quản lý thoát nước", sla = "4h", keywords = ["ngập", "flood"] },
-] }"#;
+], fallback = "o-ga" }"#;
 
 fn field_reports() -> PluginSpec {
     PluginSpec {

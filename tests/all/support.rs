@@ -369,3 +369,39 @@ pub fn reading(id: &str, segment: &str, speed: f64, n: u32) -> Value {
         }
     })
 }
+
+/// Writes the demo city (the repository's `city.toml`: every plugin, every
+/// route) into `dir`, with its store in `dir`, the prebuilt components, and
+/// the compiled-component cache shared by the tests. `edit` may change the
+/// parsed file first (a shorter `[clock] tick`, a plugin's config).
+pub fn write_demo_city(dir: &Path, edit: impl FnOnce(&mut toml::Table)) -> PathBuf {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let text = std::fs::read_to_string(repo.join("city.toml")).unwrap();
+    let mut city: toml::Table = toml::from_str(&text).unwrap();
+    let table =
+        |city: &toml::Table, key: &str| -> toml::Table { city[key].as_table().unwrap().clone() };
+    let mut store = table(&city, "store");
+    store.insert(
+        "url".into(),
+        format!("sqlite://{}", dir.join("city.db").display()).into(),
+    );
+    city.insert("store".into(), store.into());
+    let mut runtime = table(&city, "runtime");
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("demo-city-cache");
+    runtime.insert("cache-dir".into(), cache.display().to_string().into());
+    city.insert("runtime".into(), runtime.into());
+    let mut list = table(&city, "plugins");
+    for (name, wasm, folder) in plugins::CITY_PLUGINS {
+        let plugin = list
+            .get_mut(name)
+            .and_then(|p| p.as_table_mut())
+            .unwrap_or_else(|| panic!("city.toml has no [plugins.{name}]"));
+        plugin.insert("path".into(), folder.into());
+        plugin.insert("component".into(), wasm.into());
+    }
+    city.insert("plugins".into(), list.into());
+    edit(&mut city);
+    let file = dir.join("city.toml");
+    std::fs::write(&file, toml::to_string(&city).unwrap()).unwrap();
+    file
+}
