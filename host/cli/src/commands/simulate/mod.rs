@@ -75,13 +75,8 @@ pub struct Args {
     /// What happens in the province.
     #[arg(long, value_enum, default_value_t = scenario::Kind::Normal)]
     scenario: scenario::Kind,
-    /// How citizens' field reports reach the host: `events` posts
-    /// `city.fieldreport.submitted` CloudEvents to `/v1/events` with
-    /// `requested_datetime` = simulated time (the host's `[ingest] accepts`
-    /// must admit the type); `open311` posts them to
-    /// `/open311/v2/requests.json` (needs `[open311]`), where the host
-    /// stamps `requested_datetime` with its wall clock, not simulated time,
-    /// so their SLA, overdue and 24-hour window do not follow the scenario.
+    /// How citizens' field reports reach the host (with `open311` the host
+    /// stamps them with its wall clock, not simulated time).
     #[arg(long, value_enum, default_value_t = ReportsVia::Events)]
     reports: ReportsVia,
     /// Write every event stored (in a dry run, generated) to FILE as JSON lines.
