@@ -238,7 +238,7 @@ async fn the_demo_reaches_a_steady_state_with_every_plugin_producing_outputs() {
     let config = write_demo_city(tmp.path(), |city| {
         city.insert(
             "clock".into(),
-            toml::Table::from_iter([("tick".into(), "1d".into())]).into(),
+            toml::Table::from_iter([("tick".into(), "24h".into())]).into(),
         );
     });
     let port = TcpListener::bind("127.0.0.1:0")
@@ -261,7 +261,7 @@ async fn the_demo_reaches_a_steady_state_with_every_plugin_producing_outputs() {
     let deadline = Instant::now() + Duration::from_secs(80);
     let mut silent: Vec<String> = Vec::new();
     let mut last = Value::Null;
-    while Instant::now() < deadline {
+    while Instant::now() < deadline && demo.try_wait().unwrap().is_none() {
         if let Ok(r) = http.get(&url).send().await
             && let Ok(v) = r.json::<Value>().await
         {
