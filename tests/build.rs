@@ -23,8 +23,16 @@ const PLUGINS: [(&str, &str, &str); 11] = [
     ("TOURISM", "cityhub-plugin-tourism", "plugins/tourism"),
     ("HEALTH", "cityhub-plugin-health", "plugins/health"),
     ("EDUCATION", "cityhub-plugin-education", "plugins/education"),
-    ("FIELD_REPORTS", "cityhub-plugin-field-reports", "plugins/field-reports"),
-    ("PUBLIC_ADMIN", "cityhub-plugin-public-admin", "plugins/public-admin"),
+    (
+        "FIELD_REPORTS",
+        "cityhub-plugin-field-reports",
+        "plugins/field-reports",
+    ),
+    (
+        "PUBLIC_ADMIN",
+        "cityhub-plugin-public-admin",
+        "plugins/public-admin",
+    ),
     ("REPORTING", "cityhub-plugin-reporting", "plugins/reporting"),
     ("IOC", "cityhub-plugin-ioc", "plugins/ioc"),
     ("HOSTILE", "cityhub-plugin-hostile", "tests/plugins/hostile"),
