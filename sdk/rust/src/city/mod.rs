@@ -1,7 +1,8 @@
 //! The shapes every city plugin shares (see `plugins/README.md`): bilingual
 //! text for the operations centre, `city.<sector>.indicator` and
-//! `city.<sector>.alert` data, the host's clock ticks, and the event-time
-//! clock plugins keep their deadlines by.
+//! `city.<sector>.alert` data, the host's clock ticks, the event-time
+//! clock plugins keep their deadlines by, configured agencies, and reading
+//! JSON records from state.
 //!
 //! ```
 //! use cityhub_sdk::city::{Indicator, Text, Unit};
@@ -31,6 +32,12 @@ pub use input::{Input, tick_time};
 
 mod deadlines;
 pub use deadlines::{Deadline, DeadlineBuffer, Deadlines, Due};
+
+mod agency;
+pub use agency::Agency;
+
+mod record;
+pub use record::{UNREADABLE, load_record};
 
 /// The type of the host's clock ticks (`[clock] tick` in city.toml).
 pub const TICK: &str = "cityhub.clock.tick";
