@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use cityhub_sdk::city::{Alert, AlertStatus, Indicator, Severity, Text, Unit};
+use cityhub_sdk::city::{Alert, AlertStatus, Indicator, Severity, Text, Unit, load_record};
 use cityhub_sdk::{Context, Error, Output};
 use serde::{Deserialize, Serialize};
 
@@ -76,19 +76,10 @@ pub fn key(id: &str) -> String {
 }
 
 /// Agency `id`'s figures (zero for an agency not seen yet). Unreadable
-/// state is logged and started afresh.
+/// state is logged and started afresh
+/// ([`load_record`]).
 pub fn load(ctx: &mut Context<'_>, id: &str) -> Stats {
-    let key = key(id);
-    match ctx.state().get_json::<Stats>(&key) {
-        Ok(stats) => stats.unwrap_or_default(),
-        Err(err) => {
-            ctx.log().error(
-                "agency state unreadable, starting afresh",
-                &[("key", &key), ("error", err.message())],
-            );
-            Stats::default()
-        }
-    }
+    load_record(ctx, &key(id), None).unwrap_or_default()
 }
 
 /// Changes agency `id`'s figures with `change`.

@@ -6,7 +6,8 @@
 use std::num::NonZeroU32;
 
 use cityhub_sdk::Error;
-use cityhub_sdk::city::{Span, Text};
+pub use cityhub_sdk::city::Agency;
+use cityhub_sdk::city::Span;
 use serde::Deserialize;
 
 /// The longest agency id: `agency/<id>` must fit a 256-byte state key.
@@ -26,25 +27,6 @@ pub struct Config {
     /// Dossiers of agencies not listed are handled all the same, named by
     /// their id.
     pub agencies: Vec<Agency>,
-}
-
-/// An agency that receives dossiers at the one-stop shops.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Agency {
-    /// The id dossiers carry in `agency`, e.g. `so-tu-phap`.
-    pub id: String,
-    /// Its name in Vietnamese and English.
-    pub name: Text,
-}
-
-impl Agency {
-    fn new(id: &str, vi: &str, en: &str) -> Self {
-        Self {
-            id: id.to_owned(),
-            name: Text::new(vi, en),
-        }
-    }
 }
 
 impl Default for Config {
@@ -80,31 +62,11 @@ impl Config {
     /// Checks what the fields cannot check alone: every agency has an id
     /// that fits a state key, listed once, and names in both languages.
     pub fn check(&self) -> Result<(), Error> {
-        for (i, agency) in self.agencies.iter().enumerate() {
-            if agency.id.is_empty() || agency.id.len() > MAX_AGENCY_ID {
-                return Err(Error::config(format!(
-                    "`agencies[{i}].id` must be 1 to {MAX_AGENCY_ID} bytes, got {}: use the id dossiers carry, such as `so-tu-phap`",
-                    agency.id.len()
-                )));
-            }
-            if agency.name.vi.trim().is_empty() || agency.name.en.trim().is_empty() {
-                return Err(Error::config(format!(
-                    "`agencies[{i}].name` needs both `vi` and `en`: name `{}` in Vietnamese and English",
-                    agency.id
-                )));
-            }
-            if self.agencies[..i].iter().any(|a| a.id == agency.id) {
-                return Err(Error::config(format!(
-                    "`agencies` lists `{}` twice: remove one",
-                    agency.id
-                )));
-            }
-        }
-        Ok(())
+        Agency::check_all(&self.agencies, MAX_AGENCY_ID, "dossiers", "so-tu-phap")
     }
 
     /// The configured agency with id `id`.
     pub fn agency(&self, id: &str) -> Option<&Agency> {
-        self.agencies.iter().find(|a| a.id == id)
+        Agency::find(&self.agencies, id)
     }
 }

@@ -4,7 +4,8 @@
 
 use std::borrow::Cow;
 
-use cityhub_sdk::{Error, Event, Timestamp};
+use cityhub_sdk::city::Input;
+use cityhub_sdk::{Error, Event};
 use serde::{Deserialize, Serialize};
 
 use crate::config::MAX_AGENCY_ID;
@@ -78,41 +79,21 @@ impl Dossier<'_> {
     /// Checks the values serde cannot, and returns the parsed times.
     /// Errors are invalid-input errors naming `event` and the field.
     pub fn check(&self, event: &Event<'_>) -> Result<Times, Error> {
-        let bad =
-            |field: &str, why: String| Error::invalid_input(event, format!("`data.{field}` {why}"));
-        let sized = |field: &str, text: &str, max: usize| {
-            if text.trim().is_empty() || text.len() > max {
-                Err(bad(
-                    field,
-                    format!("must be 1 to {max} bytes, got {:?}", truncate(text)),
-                ))
-            } else {
-                Ok(())
-            }
-        };
-        sized("dossierId", &self.dossier_id, MAX_DOSSIER_ID)?;
-        sized("procedure", &self.procedure, 256)?;
-        sized("procedureName", &self.procedure_name, 2048)?;
-        sized("agency", &self.agency, MAX_AGENCY_ID)?;
-        let time = |field: &str, text: &str| {
-            Timestamp::parse_rfc3339(text).map(|t| t.seconds()).ok_or_else(|| {
-                bad(
-                    field,
-                    format!(
-                        "must be an RFC 3339 date-time such as 2026-11-27T08:00:00+07:00, got {text:?}"
-                    ),
-                )
-            })
-        };
+        let input = Input::of(event);
+        input.name("dossierId", &self.dossier_id, MAX_DOSSIER_ID)?;
+        input.name("procedure", &self.procedure, 256)?;
+        input.name("procedureName", &self.procedure_name, 2048)?;
+        input.name("agency", &self.agency, MAX_AGENCY_ID)?;
+        let time = |field: &str, text: &str| input.time(field, text).map(|t| t.seconds());
         let times = Times {
             received_at: time("receivedAt", &self.received_at)?,
             due_at: time("dueAt", &self.due_at)?,
             observed_at: time("observedAt", &self.observed_at)?,
         };
         if times.due_at < times.received_at {
-            return Err(bad(
+            return Err(input.invalid(
                 "dueAt",
-                format!(
+                format_args!(
                     "({}) is before `data.receivedAt` ({}): a dossier falls due after it is received",
                     self.due_at, self.received_at
                 ),
@@ -120,11 +101,4 @@ impl Dossier<'_> {
         }
         Ok(times)
     }
-}
-
-/// At most 64 characters of `text`, for error messages.
-fn truncate(text: &str) -> &str {
-    text.char_indices()
-        .nth(64)
-        .map_or(text, |(i, _)| &text[..i])
 }

@@ -5,6 +5,7 @@
 //! seconds. Small JSON records: readable state is worth more here than the
 //! bytes.
 
+use cityhub_sdk::city::load_record;
 use cityhub_sdk::{Context, Event};
 use serde::{Deserialize, Serialize};
 
@@ -64,19 +65,5 @@ pub fn key(id: &str) -> String {
 /// Dossier `id`'s record. An unreadable one is logged as an error naming
 /// `event` (or the clock tick) and treated as absent.
 pub fn load(ctx: &mut Context<'_>, id: &str, event: &Event<'_>) -> Option<Record> {
-    let key = key(id);
-    match ctx.state().get_json::<Record>(&key) {
-        Ok(record) => record,
-        Err(err) => {
-            ctx.log().error(
-                "dossier state unreadable, carrying on without it",
-                &[
-                    ("key", &key),
-                    ("event", event.id()),
-                    ("error", err.message()),
-                ],
-            );
-            None
-        }
-    }
+    load_record(ctx, &key(id), Some(event))
 }

@@ -2,7 +2,7 @@
 //! overdue now and the figure last announced, so that the
 //! `directives-overdue` indicator is emitted only when it changes.
 
-use cityhub_sdk::city::{Indicator, Text, Unit};
+use cityhub_sdk::city::{Indicator, Text, Unit, load_record};
 use cityhub_sdk::{Context, Error, Output};
 use serde::{Deserialize, Serialize};
 
@@ -27,19 +27,10 @@ fn key(id: &str) -> String {
 }
 
 /// Agency `id`'s figures (zero for an agency not seen yet). Unreadable
-/// state is logged and started afresh.
+/// state is logged and started afresh
+/// ([`load_record`]).
 pub fn load(ctx: &mut Context<'_>, id: &str) -> Stats {
-    let key = key(id);
-    match ctx.state().get_json::<Stats>(&key) {
-        Ok(stats) => stats.unwrap_or_default(),
-        Err(err) => {
-            ctx.log().error(
-                "agency state unreadable, starting afresh",
-                &[("key", &key), ("error", err.message())],
-            );
-            Stats::default()
-        }
-    }
+    load_record(ctx, &key(id), None).unwrap_or_default()
 }
 
 /// Adds `delta` (+1 or -1) to agency `id`'s overdue directives.

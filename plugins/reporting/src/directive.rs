@@ -2,8 +2,8 @@
 //! direction system each time a directive (chỉ đạo) changes, read and
 //! checked field by field.
 
-use cityhub_sdk::city::Text;
-use cityhub_sdk::{Error, Event, Timestamp};
+use cityhub_sdk::city::{Input, Text};
+use cityhub_sdk::{Error, Event};
 use serde::{Deserialize, Serialize};
 
 use crate::config::MAX_AGENCY_ID;
@@ -72,42 +72,22 @@ impl Directive {
     /// Checks the values serde cannot, and returns the parsed times.
     /// Errors are invalid-input errors naming `event` and the field.
     pub fn check(&self, event: &Event<'_>) -> Result<Times, Error> {
-        let bad =
-            |field: &str, why: String| Error::invalid_input(event, format!("`data.{field}` {why}"));
-        let sized = |field: &str, text: &str, max: usize| {
-            if text.trim().is_empty() || text.len() > max {
-                Err(bad(
-                    field,
-                    format!("must be 1 to {max} bytes, got {:?}", truncate(text)),
-                ))
-            } else {
-                Ok(())
-            }
-        };
-        sized("directiveId", &self.directive_id, MAX_DIRECTIVE_ID)?;
-        sized("title.vi", &self.title.vi, 2048)?;
-        sized("title.en", &self.title.en, 2048)?;
-        sized("agency", &self.agency, MAX_AGENCY_ID)?;
-        sized("issuedBy", &self.issued_by, 512)?;
-        let time = |field: &str, text: &str| {
-            Timestamp::parse_rfc3339(text).map(|t| t.seconds()).ok_or_else(|| {
-                bad(
-                    field,
-                    format!(
-                        "must be an RFC 3339 date-time such as 2026-11-27T08:00:00+07:00, got {text:?}"
-                    ),
-                )
-            })
-        };
+        let input = Input::of(event);
+        input.name("directiveId", &self.directive_id, MAX_DIRECTIVE_ID)?;
+        input.name("title.vi", &self.title.vi, 2048)?;
+        input.name("title.en", &self.title.en, 2048)?;
+        input.name("agency", &self.agency, MAX_AGENCY_ID)?;
+        input.name("issuedBy", &self.issued_by, 512)?;
+        let time = |field: &str, text: &str| input.time(field, text).map(|t| t.seconds());
         let times = Times {
             issued_at: time("issuedAt", &self.issued_at)?,
             deadline: time("deadline", &self.deadline)?,
             observed_at: time("observedAt", &self.observed_at)?,
         };
         if times.deadline < times.issued_at {
-            return Err(bad(
+            return Err(input.invalid(
                 "deadline",
-                format!(
+                format_args!(
                     "({}) is before `data.issuedAt` ({}): a directive falls due after it is issued",
                     self.deadline, self.issued_at
                 ),
@@ -115,11 +95,4 @@ impl Directive {
         }
         Ok(times)
     }
-}
-
-/// At most 64 characters of `text`, for error messages.
-fn truncate(text: &str) -> &str {
-    text.char_indices()
-        .nth(64)
-        .map_or(text, |(i, _)| &text[..i])
 }

@@ -4,7 +4,7 @@
 //! it is overdue. Times are Unix seconds. A done directive is kept until
 //! `retention` has passed after it was done.
 
-use cityhub_sdk::city::{Text, local_rfc3339};
+use cityhub_sdk::city::{Text, load_record, local_rfc3339};
 use cityhub_sdk::{Context, Event, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -71,21 +71,7 @@ pub fn key(id: &str) -> String {
 /// Directive `id`'s record. An unreadable one is logged as an error naming
 /// `event` and treated as absent.
 pub fn load(ctx: &mut Context<'_>, id: &str, event: &Event<'_>) -> Option<Record> {
-    let key = key(id);
-    match ctx.state().get_json::<Record>(&key) {
-        Ok(record) => record,
-        Err(err) => {
-            ctx.log().error(
-                "directive state unreadable, carrying on without it",
-                &[
-                    ("key", &key),
-                    ("event", event.id()),
-                    ("error", err.message()),
-                ],
-            );
-            None
-        }
-    }
+    load_record(ctx, &key(id), Some(event))
 }
 
 /// `secs` as RFC 3339 at +07:00.

@@ -62,12 +62,12 @@ fn empty_names_are_refused() {
     let err = error_for(with("dossierId", json!("")));
     assert_eq!(
         err.message(),
-        "`data.dossierId` must be 1 to 248 bytes, got \"\""
+        "`data.dossierId` must be 1 to 248 bytes and not blank, got 0 bytes"
     );
     let err = error_for(with("agency", json!("  ")));
     assert_eq!(
         err.message(),
-        "`data.agency` must be 1 to 249 bytes, got \"  \""
+        "`data.agency` must be 1 to 249 bytes and not blank, got 2 bytes"
     );
     let err = error_for(with("dossierId", json!("x".repeat(249))));
     assert!(

@@ -364,10 +364,7 @@ fn unreadable_dossier_state_is_logged_and_started_afresh() {
     let record: Record = h.state().get_json("dossier/LS-0042").unwrap().unwrap();
     assert_eq!(record.observed_at, 1_795_226_400);
     let log = &h.logs()[0];
-    assert_eq!(
-        log.message,
-        "dossier state unreadable, carrying on without it"
-    );
+    assert_eq!(log.message, cityhub_sdk::city::UNREADABLE);
     assert_eq!(log.field("key"), Some("dossier/LS-0042"));
 }
 

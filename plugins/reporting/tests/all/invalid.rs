@@ -58,17 +58,17 @@ fn wrong_types_unknown_statuses_and_missing_fields_are_named() {
 fn empty_texts_are_refused() {
     assert_eq!(
         error_for(with("directiveId", json!(""))).message(),
-        "`data.directiveId` must be 1 to 246 bytes, got \"\""
+        "`data.directiveId` must be 1 to 246 bytes and not blank, got 0 bytes"
     );
     let err = error_for(with("title", json!({"vi": "Phân luồng xe", "en": ""})));
     assert_eq!(
         err.message(),
-        "`data.title.en` must be 1 to 2048 bytes, got \"\""
+        "`data.title.en` must be 1 to 2048 bytes and not blank, got 0 bytes"
     );
     let err = error_for(with("issuedBy", json!(" ")));
     assert_eq!(
         err.message(),
-        "`data.issuedBy` must be 1 to 512 bytes, got \" \""
+        "`data.issuedBy` must be 1 to 512 bytes and not blank, got 1 bytes"
     );
 }
 
