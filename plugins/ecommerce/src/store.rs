@@ -9,30 +9,20 @@
 //! buckets `expiry/<hour>` and their index `expiry/hours`, and the clock
 //! `clock/now`.
 
+use cityhub_sdk::city::load_record;
 use cityhub_sdk::{Context, Error, Timestamp};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// The state key `prefix` + `id`.
 pub fn key(prefix: &str, id: &str) -> String {
-    let mut key = String::with_capacity(prefix.len() + id.len());
-    key.push_str(prefix);
-    key.push_str(id);
-    key
+    format!("{prefix}{id}")
 }
 
 /// The JSON value under `key`; an unreadable one is logged as an error and
-/// counts as absent, so one bad record cannot block the plugin.
+/// counts as absent ([`load_record`]).
 pub fn load<T: DeserializeOwned>(ctx: &mut Context<'_>, key: &str) -> Option<T> {
-    let error = match ctx.state().get_json::<T>(key) {
-        Ok(value) => return value,
-        Err(err) => err.message().to_owned(),
-    };
-    ctx.log().error(
-        "state unreadable, carrying on without it",
-        &[("key", key), ("error", &error)],
-    );
-    None
+    load_record(ctx, key, None)
 }
 
 /// Writes `value` under `key` as JSON.

@@ -68,7 +68,7 @@ mod text;
 use std::collections::BTreeMap;
 
 use cityhub_sdk::city::{
-    Alert, AlertStatus, Clock, Indicator, Location, Text, Unit, local_rfc3339,
+    Alert, AlertStatus, Clock, Indicator, Location, Text, Unit, load_record, local_rfc3339,
 };
 use cityhub_sdk::{Batch, Context, Error, Event, Output, Plugin};
 use serde_json::{Value, json};
@@ -122,7 +122,7 @@ impl Education {
         let at = day.check(event)?;
         Clock::advance(ctx, at)?;
         let key = format!("{KEY_PREFIX}{}", day.school);
-        let previous: Option<School> = load(ctx, &key, event);
+        let previous: Option<School> = load_record(ctx, &key, Some(event));
         let news = previous
             .as_ref()
             .is_none_or(|s| is_news(s, &day.date, at.seconds(), day.enrolled, day.present));
@@ -207,7 +207,7 @@ impl Education {
         let now = Clock::advance(ctx, observed)?.seconds();
         let retention = i64::try_from(self.config.incident_retention.as_duration().as_secs())
             .unwrap_or(i64::MAX);
-        let mut known: Incidents = load(ctx, incident::KEY, event).unwrap_or_default();
+        let mut known: Incidents = load_record(ctx, incident::KEY, Some(event)).unwrap_or_default();
         let pruned = known.prune(now, retention);
         let id = &*incident.incident_id;
         let stale = at <= now.saturating_sub(retention)
@@ -278,29 +278,6 @@ fn save_incidents(ctx: &mut Context<'_>, known: &Incidents) -> Result<(), Error>
         ctx.state().delete(incident::KEY)
     } else {
         ctx.state().set_json(incident::KEY, known)
-    }
-}
-
-/// The record under `key`, or `None` if it is not set or unreadable (then
-/// logged as an error naming `event`, and started afresh).
-fn load<T: serde::de::DeserializeOwned>(
-    ctx: &mut Context<'_>,
-    key: &str,
-    event: &Event<'_>,
-) -> Option<T> {
-    match ctx.state().get_json::<T>(key) {
-        Ok(record) => record,
-        Err(err) => {
-            ctx.log().error(
-                "state unreadable, starting afresh",
-                &[
-                    ("key", key),
-                    ("event", event.id()),
-                    ("error", err.message()),
-                ],
-            );
-            None
-        }
     }
 }
 

@@ -72,8 +72,8 @@ mod record;
 mod text;
 
 use cityhub_sdk::city::{
-    Alert, AlertStatus, Clock, Indicator, Location, Severity, TICK, Text, Unit, local_rfc3339,
-    tick_time,
+    Alert, AlertStatus, Clock, Indicator, Location, Severity, TICK, Text, Unit, load_record,
+    local_rfc3339, tick_time,
 };
 use cityhub_sdk::{Batch, Context, Error, Event, Output, Plugin, Timestamp};
 use serde_json::json;
@@ -137,7 +137,7 @@ impl Health {
         let at = beds.check(event)?;
         let now = Clock::advance(ctx, at)?;
         let key = format!("{KEY_PREFIX}{}", beds.hospital);
-        let previous: Option<Hospital> = record::load(ctx, &key, Some(event));
+        let previous: Option<Hospital> = load_record(ctx, &key, Some(event));
         if previous
             .as_ref()
             .is_some_and(|h| at.seconds() <= h.observed_at)

@@ -3,32 +3,12 @@
 //! plugin for good; the sliding windows are written back once per batch,
 //! and only when they changed.
 
-use cityhub_sdk::{Context, Error, Event};
+use cityhub_sdk::city::load_record;
+use cityhub_sdk::{Context, Error};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 use crate::calls::{self, Calls};
 use crate::outbreak::{self, Cases};
-
-/// The record under `key`, or `None` if it is not set or unreadable (then
-/// logged, naming `event`).
-pub fn load<T: DeserializeOwned>(
-    ctx: &mut Context<'_>,
-    key: &str,
-    event: Option<&Event<'_>>,
-) -> Option<T> {
-    match ctx.state().get_json::<T>(key) {
-        Ok(record) => record,
-        Err(err) => {
-            let id = event.map_or("", |e| e.id());
-            ctx.log().error(
-                "state unreadable, starting afresh",
-                &[("key", key), ("event", id), ("error", err.message())],
-            );
-            None
-        }
-    }
-}
 
 /// The sliding windows (calls of the last hour, cases of the outbreak
 /// window), loaded at the start of a batch and saved at its end.
@@ -49,8 +29,8 @@ impl Windows {
             ctx.state().get(outbreak::KEY).map(<[u8]>::to_vec),
         );
         Windows {
-            calls: load(ctx, calls::KEY, None).unwrap_or_default(),
-            cases: load(ctx, outbreak::KEY, None).unwrap_or_default(),
+            calls: load_record(ctx, calls::KEY, None).unwrap_or_default(),
+            cases: load_record(ctx, outbreak::KEY, None).unwrap_or_default(),
             loaded,
         }
     }

@@ -180,6 +180,6 @@ fn unreadable_state_is_logged_and_started_afresh() {
         .insert("school/thcs-hoang-van-thu", b"{}".to_vec());
     let out = h.handle(&[attendance(512, 0)]).unwrap();
     assert_eq!(out.len(), 2);
-    assert_eq!(h.logs()[0].message, "state unreadable, starting afresh");
+    assert_eq!(h.logs()[0].message, cityhub_sdk::city::UNREADABLE);
     assert_eq!(h.logs()[0].field("key"), Some("school/thcs-hoang-van-thu"));
 }
