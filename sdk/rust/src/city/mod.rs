@@ -36,6 +36,9 @@ pub use deadlines::{Deadline, DeadlineBuffer, Deadlines, Due};
 mod agency;
 pub use agency::Agency;
 
+mod change;
+pub use change::AlertChange;
+
 mod record;
 pub use record::{UNREADABLE, load_record};
 
