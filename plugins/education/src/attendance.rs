@@ -109,14 +109,8 @@ pub fn is_news(school: &School, date: &str, at: i64, enrolled: u32, present: u32
     }
 }
 
-/// What new attendance does to a school's alert.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
-    /// The alert opens, or its severity changes while open.
-    Open(Severity),
-    /// The alert is resolved.
-    Resolved,
-}
+/// What new attendance does to a school's alert: the SDK's graded-alert change.
+pub use cityhub_sdk::city::AlertChange as Change;
 
 /// The alert's new state for attendance `ratio`, given the severity of the
 /// alert open now (if any), and the change to announce, if any: below
@@ -127,19 +121,14 @@ pub fn assess(
     ratio: f64,
     config: &Config,
 ) -> (Option<Severity>, Option<Change>) {
-    if ratio >= config.low_attendance_ratio.0 {
-        return match open {
-            Some(_) => (None, Some(Change::Resolved)),
-            None => (None, None),
-        };
-    }
-    let severity = if ratio < config.severe_attendance_ratio.0 {
-        Severity::High
+    let wanted = if ratio >= config.low_attendance_ratio.0 {
+        None
+    } else if ratio < config.severe_attendance_ratio.0 {
+        Some(Severity::High)
     } else {
-        Severity::Medium
+        Some(Severity::Medium)
     };
-    let change = (open != Some(severity)).then_some(Change::Open(severity));
-    (Some(severity), change)
+    (wanted, Change::between(open, wanted))
 }
 
 #[cfg(test)]

@@ -69,14 +69,8 @@ pub struct Hospital {
     pub alert: Option<Severity>,
 }
 
-/// What a new count does to a hospital's `capacity` alert.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
-    /// The alert opens, or its severity changes while open.
-    Open(Severity),
-    /// The alert is resolved.
-    Resolved,
-}
+/// What a new count does to a hospital's `capacity` alert: the SDK's graded-alert change.
+pub use cityhub_sdk::city::AlertChange as Change;
 
 /// The alert's new state for occupancy `ratio`, given the severity of the
 /// alert open now (if any), and the change to announce, if any.
@@ -95,13 +89,12 @@ pub fn assess(
     } else {
         Severity::High
     };
-    match open {
-        None if ratio >= config.capacity_ratio.0 => (Some(severity), Some(Change::Open(severity))),
-        None => (None, None),
-        Some(_) if ratio < config.capacity_resolve_ratio.0 => (None, Some(Change::Resolved)),
-        Some(was) if was != severity => (Some(severity), Some(Change::Open(severity))),
-        Some(was) => (Some(was), None),
-    }
+    let holds = match open {
+        None => ratio >= config.capacity_ratio.0,
+        Some(_) => ratio >= config.capacity_resolve_ratio.0,
+    };
+    let wanted = holds.then_some(severity);
+    (wanted, Change::between(open, wanted))
 }
 
 #[cfg(test)]
