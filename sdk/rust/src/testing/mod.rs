@@ -57,5 +57,5 @@ pub use logs::LogRecord;
 #[cfg(not(target_arch = "wasm32"))]
 pub use manifest::Manifest;
 pub use memory::MemoryHost;
-pub use output::{OutputEvent, decode, indicators, outputs_of};
+pub use output::{OutputEvent, city_lines, decode, indicators, outputs_of};
 pub use runner::NativeRunner;

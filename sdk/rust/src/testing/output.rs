@@ -154,6 +154,90 @@ pub fn indicators(outputs: &[OutputEvent]) -> Vec<(String, String, f64)> {
         .collect()
 }
 
+/// One line per output of a plugin whose outputs are the shared city
+/// shapes: `indicator <indicator> <scope> <value>` for a
+/// `city.<sector>.indicator`, `alert <alertId> <status> <severity>` for a
+/// `city.<sector>.alert`, in order: compact to compare a whole run's
+/// outputs in one assertion. On the way it checks what every such output
+/// must get right: its `time` is its data's `observedAt`, its subject the
+/// indicator's `scope` or the alert's `alertId`.
+///
+/// ```
+/// # use cityhub_sdk::testing::{self, TestEvent};
+/// # let frame = testing::encode(&[
+/// #     TestEvent::new("city.health.indicator").subject("bvdk-tinh").time("2026-11-27T07:00:00+07:00")
+/// #         .json(&serde_json::json!({"indicator": "bed-occupancy", "scope": "bvdk-tinh",
+/// #             "value": 0.93, "observedAt": "2026-11-27T07:00:00+07:00"})),
+/// #     TestEvent::new("city.health.alert").subject("health/capacity/bvdk-tinh").time("2026-11-27T07:00:00+07:00")
+/// #         .json(&serde_json::json!({"alertId": "health/capacity/bvdk-tinh", "status": "open",
+/// #             "severity": "high", "observedAt": "2026-11-27T07:00:00+07:00"})),
+/// # ])?;
+/// let outputs = testing::decode(&frame)?; // in a test: `harness.handle(&events)?`
+/// assert_eq!(
+///     testing::city_lines(&outputs),
+///     [
+///         "indicator bed-occupancy bvdk-tinh 0.93",
+///         "alert health/capacity/bvdk-tinh open high",
+///     ]
+/// );
+/// # Ok::<(), cityhub_sdk::Error>(())
+/// ```
+///
+/// # Panics
+/// On any other output type, on data that is not JSON or lacks a field the
+/// line shows, and when a time or subject is not what the data says.
+#[allow(
+    clippy::panic,
+    reason = "test assertion: a panic is how a test reports a failure"
+)]
+pub fn city_lines(outputs: &[OutputEvent]) -> Vec<String> {
+    outputs
+        .iter()
+        .map(|o| {
+            let data: serde_json::Value = o.json().unwrap_or_else(|err| panic!("{err}"));
+            let text = |field: &str| match data[field].as_str() {
+                Some(s) => s,
+                None => panic!("output `{}`: `data.{field}` is not a string: {data}", o.ty),
+            };
+            assert_eq!(
+                o.time.as_deref(),
+                Some(text("observedAt")),
+                "output `{}`: its time is not `data.observedAt`",
+                o.ty
+            );
+            let kind = o.ty.strip_prefix("city.").and_then(|t| t.rsplit_once('.'));
+            let (line, subject) = match kind.map(|(_, kind)| kind) {
+                Some("indicator") => (
+                    format!(
+                        "indicator {} {} {}",
+                        text("indicator"),
+                        text("scope"),
+                        data["value"]
+                    ),
+                    text("scope"),
+                ),
+                Some("alert") => (
+                    format!(
+                        "alert {} {} {}",
+                        text("alertId"),
+                        text("status"),
+                        text("severity")
+                    ),
+                    text("alertId"),
+                ),
+                _ => panic!("unexpected output type `{}`", o.ty),
+            };
+            assert_eq!(
+                o.subject.as_deref(),
+                Some(subject),
+                "output `{}`: its subject is not its scope or alertId",
+                o.ty
+            );
+            line
+        })
+        .collect()
+}
+
 /// Decodes an output frame (or any batch frame) into owned events.
 ///
 /// ```
@@ -185,4 +269,37 @@ pub fn decode(frame: &[u8]) -> Result<Vec<OutputEvent>, Error> {
             data: e.data.map(<[u8]>::to_vec),
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{TestEvent, encode};
+
+    fn outputs(subject: &str) -> Vec<OutputEvent> {
+        let at = "2026-11-27T07:00:00+07:00";
+        let frame = encode(&[TestEvent::new("city.education.indicator")
+            .subject(subject)
+            .time(at)
+            .json(
+                &serde_json::json!({"indicator": "attendance", "scope": "th-dong-dang",
+                "value": 0.8, "observedAt": at}),
+            )])
+        .unwrap();
+        decode(&frame).unwrap()
+    }
+
+    #[test]
+    fn city_lines_name_the_indicator_scope_and_value() {
+        assert_eq!(
+            city_lines(&outputs("th-dong-dang")),
+            ["indicator attendance th-dong-dang 0.8"]
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "its subject is not its scope or alertId")]
+    fn city_lines_check_the_subject() {
+        city_lines(&outputs("thpt-viet-bac"));
+    }
 }
