@@ -41,14 +41,14 @@ fn low_attendance_opens_escalates_and_resolves() {
     assert_eq!(
         lines(&out),
         [
-            "indicator thcs-hoang-van-thu 0.8".to_owned(),
+            "indicator attendance thcs-hoang-van-thu 0.8".to_owned(),
             format!("alert {id} open medium"),
-            "indicator thcs-hoang-van-thu 0.83".to_owned(),
-            "indicator thcs-hoang-van-thu 0.684".to_owned(),
+            "indicator attendance thcs-hoang-van-thu 0.83".to_owned(),
+            "indicator attendance thcs-hoang-van-thu 0.684".to_owned(),
             format!("alert {id} open high"),
-            "indicator thcs-hoang-van-thu 0.75".to_owned(),
+            "indicator attendance thcs-hoang-van-thu 0.75".to_owned(),
             format!("alert {id} open medium"),
-            "indicator thcs-hoang-van-thu 0.85".to_owned(),
+            "indicator attendance thcs-hoang-van-thu 0.85".to_owned(),
             format!("alert {id} resolved medium"),
         ]
     );
@@ -95,7 +95,7 @@ fn a_redelivered_day_emits_nothing_and_a_correction_updates() {
     assert_eq!(
         lines(&out),
         [
-            "indicator thcs-hoang-van-thu 0.875",
+            "indicator attendance thcs-hoang-van-thu 0.875",
             "alert education/low-attendance/thcs-hoang-van-thu resolved medium",
         ]
     );
@@ -153,8 +153,8 @@ fn schools_are_independent_and_unlisted_ones_have_no_location() {
     assert_eq!(
         lines(&out),
         [
-            "indicator thcs-hoang-van-thu 0.938",
-            "indicator th-xuat-le 0.571",
+            "indicator attendance thcs-hoang-van-thu 0.938",
+            "indicator attendance th-xuat-le 0.571",
             "alert education/low-attendance/th-xuat-le open high",
         ]
     );

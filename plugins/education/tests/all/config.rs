@@ -36,9 +36,9 @@ fn thresholds_are_configurable() {
     assert_eq!(
         lines(&out),
         [
-            "indicator thcs-hoang-van-thu 0.938",
+            "indicator attendance thcs-hoang-van-thu 0.938",
             "alert education/low-attendance/thcs-hoang-van-thu open medium",
-            "indicator thcs-hoang-van-thu 0.891",
+            "indicator attendance thcs-hoang-van-thu 0.891",
             "alert education/low-attendance/thcs-hoang-van-thu open high",
         ]
     );

@@ -89,38 +89,8 @@ pub fn harness_with(config: Value) -> Harness<Health> {
     Harness::<Health>::new(config).unwrap()
 }
 
-/// A compact line per output: `indicator <name> <scope> <value>` or
-/// `alert <alertId> <status> <severity>`, checking type, subject and time.
-pub fn lines(outputs: &[OutputEvent]) -> Vec<String> {
-    outputs
-        .iter()
-        .map(|o| {
-            let data: Value = o.json().unwrap();
-            assert_eq!(o.time.as_deref(), data["observedAt"].as_str());
-            match o.ty.as_str() {
-                "city.health.indicator" => {
-                    assert_eq!(o.subject.as_deref(), data["scope"].as_str());
-                    format!(
-                        "indicator {} {} {}",
-                        data["indicator"].as_str().unwrap(),
-                        data["scope"].as_str().unwrap(),
-                        data["value"]
-                    )
-                }
-                "city.health.alert" => {
-                    assert_eq!(o.subject.as_deref(), data["alertId"].as_str());
-                    format!(
-                        "alert {} {} {}",
-                        data["alertId"].as_str().unwrap(),
-                        data["status"].as_str().unwrap(),
-                        data["severity"].as_str().unwrap()
-                    )
-                }
-                other => panic!("unexpected output type {other}"),
-            }
-        })
-        .collect()
-}
+/// A compact line per output, checking subject and time (the SDK's).
+pub use cityhub_sdk::testing::city_lines as lines;
 
 /// The data of the only output.
 pub fn only(outputs: &[OutputEvent]) -> Value {
