@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use cityhub_sdk::city::Input;
 use cityhub_sdk::{Error, Event, Timestamp, geo::Point};
 use serde::{Deserialize, Serialize};
 
@@ -67,43 +68,25 @@ impl Congestion<'_> {
     /// Checks the values serde cannot, and returns when the traffic was
     /// observed. Errors are invalid-input errors naming `event` and the field.
     pub fn check(&self, event: &Event<'_>) -> Result<Timestamp, Error> {
-        let bad =
-            |field: &str, why: String| Error::invalid_input(event, format!("`data.{field}` {why}"));
-        let segment = &self.ref_road_segment;
-        if segment.is_empty() || segment.len() > MAX_SEGMENT_ID {
-            return Err(bad(
-                "refRoadSegment",
-                format!("must be 1 to {MAX_SEGMENT_ID} bytes, got {}", segment.len()),
-            ));
-        }
-        self.location
-            .check()
-            .map_err(|(member, why)| bad(&format!("location.{member}"), why))?;
-        let speed = self.average_vehicle_speed;
-        if !(0.0..=MAX_SPEED_KMH).contains(&speed) {
-            return Err(bad(
-                "averageVehicleSpeed",
-                format!("must be 0 to {MAX_SPEED_KMH} km/h, got {speed}"),
-            ));
-        }
+        let input = Input::of(event);
+        input.id("refRoadSegment", &self.ref_road_segment, MAX_SEGMENT_ID)?;
+        input.location("location", &self.location)?;
+        input.number(
+            "averageVehicleSpeed",
+            self.average_vehicle_speed,
+            0.0..=MAX_SPEED_KMH,
+            "km/h",
+        )?;
         let congested = self.level != Level::Cleared;
         if self.congested.is_some_and(|c| c != congested) {
-            return Err(bad(
+            return Err(input.invalid(
                 "congested",
-                format!(
+                format_args!(
                     "must be {congested} when `data.level` is {:?}",
                     self.level.as_str()
                 ),
             ));
         }
-        Timestamp::parse_rfc3339(&self.observed_at).ok_or_else(|| {
-            bad(
-                "observedAt",
-                format!(
-                    "must be an RFC 3339 date-time such as 2026-11-27T08:00:00+07:00, got {:?}",
-                    self.observed_at
-                ),
-            )
-        })
+        input.time("observedAt", &self.observed_at)
     }
 }

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use cityhub_sdk::city::Input;
 use cityhub_sdk::{Error, Event, Timestamp, geo::Point};
 use serde::{Deserialize, Serialize};
 
@@ -85,41 +86,24 @@ impl IncidentReport<'_> {
     /// Checks the values serde cannot, and returns when the report was made.
     /// Errors are invalid-input errors naming `event` and the field.
     pub fn check(&self, event: &Event<'_>) -> Result<Timestamp, Error> {
-        let bad =
-            |field: &str, why: String| Error::invalid_input(event, format!("`data.{field}` {why}"));
-        let id = &self.incident_id;
-        if id.is_empty() || id.len() > MAX_INCIDENT_ID {
-            return Err(bad(
-                "incidentId",
-                format!("must be 1 to {MAX_INCIDENT_ID} bytes, got {}", id.len()),
-            ));
-        }
+        let input = Input::of(event);
+        input.id("incidentId", &self.incident_id, MAX_INCIDENT_ID)?;
         if self.road.is_empty() || self.road.len() > MAX_ROAD {
-            return Err(bad(
+            return Err(input.invalid(
                 "road",
-                format!(
+                format_args!(
                     "must be 1 to {MAX_ROAD} bytes, such as \"QL1A\", got {}",
                     self.road.len()
                 ),
             ));
         }
         if self.ref_road_segment.as_deref().is_some_and(str::is_empty) {
-            return Err(bad(
+            return Err(input.invalid(
                 "refRoadSegment",
-                "must not be empty: leave it out when the segment is not known".to_owned(),
+                "must not be empty: leave it out when the segment is not known",
             ));
         }
-        self.location
-            .check()
-            .map_err(|(member, why)| bad(&format!("location.{member}"), why))?;
-        Timestamp::parse_rfc3339(&self.observed_at).ok_or_else(|| {
-            bad(
-                "observedAt",
-                format!(
-                    "must be an RFC 3339 date-time such as 2026-11-27T08:00:00+07:00, got {:?}",
-                    self.observed_at
-                ),
-            )
-        })
+        input.location("location", &self.location)?;
+        input.time("observedAt", &self.observed_at)
     }
 }
