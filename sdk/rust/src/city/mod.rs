@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::{Context, Error, Timestamp};
+use crate::{Context, Error, Output, Timestamp};
 
 mod input;
 pub use input::{Input, tick_time};
@@ -108,6 +108,33 @@ pub struct Indicator {
     pub observed_at: String,
 }
 
+impl Indicator {
+    /// The `city.<sector>.indicator` output `ty` carrying it, as the
+    /// plugins' contract has it: subject = its `scope`, time = its
+    /// `observedAt`.
+    ///
+    /// ```
+    /// use cityhub_sdk::city::{Indicator, Text, Unit};
+    /// let i = Indicator {
+    ///     indicator: "attendance".into(),
+    ///     scope: "th-dong-dang".into(),
+    ///     scope_name: None,
+    ///     name: Text::new("Tỷ lệ học sinh đi học", "Attendance"),
+    ///     value: 0.93,
+    ///     unit: Unit::Ratio,
+    ///     observed_at: "2026-11-27T07:30:00+07:00".into(),
+    /// };
+    /// let out = i.output("city.education.indicator"); // then `ctx.emit(out)?`
+    /// assert_eq!(out.ty(), "city.education.indicator");
+    /// ```
+    pub fn output<'a>(&'a self, ty: &'a str) -> Output<'a> {
+        Output::new(ty)
+            .subject(&self.scope)
+            .time(&self.observed_at)
+            .json(self)
+    }
+}
+
 /// An [`Alert`]'s state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -164,6 +191,18 @@ pub struct Alert {
     pub figures: BTreeMap<String, serde_json::Value>,
     /// When the condition was observed (RFC 3339 with offset).
     pub observed_at: String,
+}
+
+impl Alert {
+    /// The `city.<sector>.alert` output `ty` carrying it, as the plugins'
+    /// contract has it: subject = its `alertId`, time = its `observedAt`.
+    /// See [`Indicator::output`].
+    pub fn output<'a>(&'a self, ty: &'a str) -> Output<'a> {
+        Output::new(ty)
+            .subject(&self.alert_id)
+            .time(&self.observed_at)
+            .json(self)
+    }
 }
 
 /// An owned GeoJSON point, for data a plugin keeps or builds (see
