@@ -70,7 +70,7 @@ use std::collections::BTreeMap;
 use cityhub_sdk::city::{
     Alert, AlertStatus, Clock, Indicator, Location, Text, Unit, load_record, local_rfc3339,
 };
-use cityhub_sdk::{Batch, Context, Error, Event, Output, Plugin};
+use cityhub_sdk::{Batch, Context, Error, Event, Plugin};
 use serde_json::{Value, json};
 
 pub use attendance::{Attendance, Change, KEY_PREFIX, School, assess, is_news};
@@ -145,12 +145,7 @@ impl Education {
                 unit: Unit::Ratio,
                 observed_at: observed_at.clone(),
             };
-            ctx.emit(
-                Output::new(INDICATOR)
-                    .subject(&indicator.scope)
-                    .time(&indicator.observed_at)
-                    .json(&indicator),
-            )?;
+            ctx.emit(indicator.output(INDICATOR))?;
         }
         let was = previous.and_then(|s| s.alert);
         let (alert, change) = assess(was, ratio, &self.config);
@@ -197,7 +192,7 @@ impl Education {
             ]),
             observed_at,
         };
-        emit_alert(ctx, &alert)
+        ctx.emit(alert.output(ALERT))
     }
 
     fn incident(&self, event: &Event<'_>, ctx: &mut Context<'_>) -> Result<(), Error> {
@@ -258,7 +253,7 @@ impl Education {
             ]),
             observed_at: local_rfc3339(observed),
         };
-        emit_alert(ctx, &alert)
+        ctx.emit(alert.output(ALERT))
     }
 
     fn location(&self, school: &str) -> Option<Location> {
@@ -279,15 +274,6 @@ fn save_incidents(ctx: &mut Context<'_>, known: &Incidents) -> Result<(), Error>
     } else {
         ctx.state().set_json(incident::KEY, known)
     }
-}
-
-fn emit_alert(ctx: &mut Context<'_>, alert: &Alert) -> Result<(), Error> {
-    ctx.emit(
-        Output::new(ALERT)
-            .subject(&alert.alert_id)
-            .time(&alert.observed_at)
-            .json(alert),
-    )
 }
 
 cityhub_sdk::export_plugin!(Education);

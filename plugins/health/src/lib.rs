@@ -75,7 +75,7 @@ use cityhub_sdk::city::{
     Alert, AlertStatus, Clock, Indicator, Location, Severity, TICK, Text, Unit, load_record,
     local_rfc3339, tick_time,
 };
-use cityhub_sdk::{Batch, Context, Error, Event, Output, Plugin, Timestamp};
+use cityhub_sdk::{Batch, Context, Error, Event, Plugin, Timestamp};
 use serde_json::json;
 
 pub use beds::{Beds, Change, Hospital, KEY_PREFIX, assess};
@@ -160,7 +160,7 @@ impl Health {
                 unit: Unit::Ratio,
                 observed_at: observed_at.clone(),
             };
-            emit_indicator(ctx, &indicator)?;
+            ctx.emit(indicator.output(INDICATOR))?;
         }
         let was = previous.and_then(|h| h.alert);
         let (alert, change) = assess(was, ratio, &self.config);
@@ -207,7 +207,7 @@ impl Health {
             .collect(),
             observed_at,
         };
-        emit_alert(ctx, &alert)?;
+        ctx.emit(alert.output(ALERT))?;
         Ok(now)
     }
 
@@ -247,7 +247,7 @@ impl Health {
                 unit: Unit::PerHour,
                 observed_at: observed_at.clone(),
             };
-            emit_indicator(ctx, &indicator)?;
+            ctx.emit(indicator.output(INDICATOR))?;
         }
         let window = self.config.outbreak_window;
         for signal in windows.cases.slide(now.seconds(), &self.config) {
@@ -281,7 +281,7 @@ impl Health {
                 .collect(),
                 observed_at: observed_at.clone(),
             };
-            emit_alert(ctx, &alert)?;
+            ctx.emit(alert.output(ALERT))?;
         }
         Ok(())
     }
@@ -311,24 +311,6 @@ fn skipped(ctx: &mut Context<'_>, event: &Event<'_>, added: Added, what: &str) {
     };
     ctx.log()
         .debug(&format!("{what} skipped: {why}"), &[("event", event.id())]);
-}
-
-fn emit_indicator(ctx: &mut Context<'_>, indicator: &Indicator) -> Result<(), Error> {
-    ctx.emit(
-        Output::new(INDICATOR)
-            .subject(&indicator.scope)
-            .time(&indicator.observed_at)
-            .json(indicator),
-    )
-}
-
-fn emit_alert(ctx: &mut Context<'_>, alert: &Alert) -> Result<(), Error> {
-    ctx.emit(
-        Output::new(ALERT)
-            .subject(&alert.alert_id)
-            .time(&alert.observed_at)
-            .json(alert),
-    )
 }
 
 cityhub_sdk::export_plugin!(Health);
