@@ -155,12 +155,7 @@ pub fn publish(
         ));
     }
     for data in &out {
-        ctx.emit(
-            Output::new(INDICATOR)
-                .subject(id)
-                .time(observed_at)
-                .json(data),
-        )?;
+        ctx.emit(data.output(INDICATOR))?;
     }
 
     let threshold = config.overdue_alert_count.get();

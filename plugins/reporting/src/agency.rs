@@ -3,7 +3,7 @@
 //! `directives-overdue` indicator is emitted only when it changes.
 
 use cityhub_sdk::city::{Indicator, Text, Unit, load_record};
-use cityhub_sdk::{Context, Error, Output};
+use cityhub_sdk::{Context, Error};
 use serde::{Deserialize, Serialize};
 
 use crate::INDICATOR;
@@ -63,10 +63,5 @@ pub fn publish(
         unit: Unit::Count,
         observed_at: observed_at.to_owned(),
     };
-    ctx.emit(
-        Output::new(INDICATOR)
-            .subject(id)
-            .time(observed_at)
-            .json(&data),
-    )
+    ctx.emit(data.output(INDICATOR))
 }
