@@ -8,12 +8,12 @@
 //! the same record again changes nothing. An event that has ended by the
 //! plugin's clock is not kept.
 
-use cityhub_sdk::city::after;
+use cityhub_sdk::city::{after, load_record};
 use cityhub_sdk::{Context, Error, Event, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::input::SiteEvent;
-use crate::store::{key, load, save};
+use crate::store::key;
 
 /// Event records: this prefix and the event id.
 pub const PREFIX: &str = "event/";
@@ -62,7 +62,7 @@ pub fn handle(
         expected_visitors: e.expected_visitors,
     };
     let record_key = key(PREFIX, id);
-    let old: Option<Stored> = load(ctx, &record_key);
+    let old: Option<Stored> = load_record(ctx, &record_key, None);
     if old.as_ref() == Some(&new) {
         return Ok(());
     }
@@ -71,31 +71,31 @@ pub fn handle(
     {
         unlist(ctx, &old.site, id)?;
     }
-    save(ctx, &record_key, &new)?;
+    ctx.state().set_json(&record_key, &new)?;
     let site_key = key(SITE_PREFIX, &new.site);
-    let mut ids: Vec<String> = load(ctx, &site_key).unwrap_or_default();
+    let mut ids: Vec<String> = load_record(ctx, &site_key, None).unwrap_or_default();
     if !ids.iter().any(|i| i == id) {
         ids.push(id.to_owned());
-        save(ctx, &site_key, &ids)?;
+        ctx.state().set_json(&site_key, &ids)?;
     }
-    let mut by_end: Vec<(i64, String)> = load(ctx, ENDS).unwrap_or_default();
+    let mut by_end: Vec<(i64, String)> = load_record(ctx, ENDS, None).unwrap_or_default();
     by_end.retain(|(_, i)| i != id);
     let entry = (ends.seconds(), id.to_owned());
     let at = by_end.partition_point(|e| *e <= entry);
     by_end.insert(at, entry);
-    save(ctx, ENDS, &by_end)
+    ctx.state().set_json(ENDS, &by_end)
 }
 
 /// Forgets every event that has ended by `now`.
 pub fn prune(ctx: &mut Context<'_>, now: Timestamp) -> Result<(), Error> {
-    let mut by_end: Vec<(i64, String)> = load(ctx, ENDS).unwrap_or_default();
+    let mut by_end: Vec<(i64, String)> = load_record(ctx, ENDS, None).unwrap_or_default();
     let over = by_end.partition_point(|(end, _)| *end <= now.seconds());
     if over == 0 {
         return Ok(());
     }
     for (_, id) in by_end.drain(..over) {
         let record_key = key(PREFIX, &id);
-        if let Some(stored) = load::<Stored>(ctx, &record_key) {
+        if let Some(stored) = load_record::<Stored>(ctx, &record_key, None) {
             unlist(ctx, &stored.site, &id)?;
         }
         ctx.state().delete(&record_key)?;
@@ -103,7 +103,7 @@ pub fn prune(ctx: &mut Context<'_>, now: Timestamp) -> Result<(), Error> {
     if by_end.is_empty() {
         ctx.state().delete(ENDS)
     } else {
-        save(ctx, ENDS, &by_end)
+        ctx.state().set_json(ENDS, &by_end)
     }
 }
 
@@ -115,11 +115,11 @@ pub fn upcoming(
     now: Timestamp,
     horizon: core::time::Duration,
 ) -> Vec<Stored> {
-    let ids: Vec<String> = load(ctx, &key(SITE_PREFIX, site)).unwrap_or_default();
+    let ids: Vec<String> = load_record(ctx, &key(SITE_PREFIX, site), None).unwrap_or_default();
     let until = after(now, horizon);
     let mut events: Vec<(Timestamp, Stored)> = ids
         .iter()
-        .filter_map(|id| load::<Stored>(ctx, &key(PREFIX, id)))
+        .filter_map(|id| load_record::<Stored>(ctx, &key(PREFIX, id), None))
         .filter_map(|e| {
             let starts = Timestamp::parse_rfc3339(&e.starts_at)?;
             let ends = Timestamp::parse_rfc3339(&e.ends_at)?;
@@ -132,11 +132,11 @@ pub fn upcoming(
 
 fn unlist(ctx: &mut Context<'_>, site: &str, id: &str) -> Result<(), Error> {
     let site_key = key(SITE_PREFIX, site);
-    let mut ids: Vec<String> = load(ctx, &site_key).unwrap_or_default();
+    let mut ids: Vec<String> = load_record(ctx, &site_key, None).unwrap_or_default();
     ids.retain(|i| i != id);
     if ids.is_empty() {
         ctx.state().delete(&site_key)
     } else {
-        save(ctx, &site_key, &ids)
+        ctx.state().set_json(&site_key, &ids)
     }
 }

@@ -8,13 +8,13 @@
 //! Accommodations are few (hundreds) and never pruned: their latest report
 //! stands until the next.
 
-use cityhub_sdk::city::{Indicator, Text, Unit, local_rfc3339};
+use cityhub_sdk::city::{Indicator, Text, Unit, load_record, local_rfc3339};
 use cityhub_sdk::{Context, Error, Event, Output, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::INDICATOR;
 use crate::input::Occupancy;
-use crate::store::{key, load, save};
+use crate::store::key;
 
 /// Accommodation records: this prefix and the accommodation id.
 pub const STAY_PREFIX: &str = "stay/";
@@ -64,7 +64,7 @@ pub fn handle(
     at: Timestamp,
 ) -> Result<(), Error> {
     let stay_key = key(STAY_PREFIX, &o.accommodation_id);
-    let old: Option<Stay> = load(ctx, &stay_key);
+    let old: Option<Stay> = load_record(ctx, &stay_key, None);
     if old
         .as_ref()
         .and_then(|s| Timestamp::parse_rfc3339(&s.at))
@@ -85,7 +85,7 @@ pub fn handle(
         rooms_occupied: o.rooms_occupied,
         at: at.to_string(),
     };
-    save(ctx, &stay_key, &new)?;
+    ctx.state().set_json(&stay_key, &new)?;
     if let Some(old) = old.as_ref().filter(|old| old.district != new.district) {
         change(ctx, &old.district, at, |d| take(d, old))?;
         change(ctx, &new.district, at, |d| give(d, &new))
@@ -116,13 +116,13 @@ fn change(
     f: impl FnOnce(&mut District),
 ) -> Result<(), Error> {
     let district_key = key(DISTRICT_PREFIX, district);
-    let before: Option<District> = load(ctx, &district_key);
+    let before: Option<District> = load_record(ctx, &district_key, None);
     let mut d = before.unwrap_or_default();
     f(&mut d);
     if d.rooms_total == 0 {
         ctx.state().delete(&district_key)?;
     } else {
-        save(ctx, &district_key, &d)?;
+        ctx.state().set_json(&district_key, &d)?;
     }
     let Some(ratio) = d.ratio() else {
         return Ok(());

@@ -12,14 +12,14 @@
 
 use std::collections::BTreeMap;
 
-use cityhub_sdk::city::{Alert, AlertStatus, Location, Severity, Text, local_rfc3339};
+use cityhub_sdk::city::{Alert, AlertStatus, Location, Severity, Text, load_record, local_rfc3339};
 use cityhub_sdk::{Context, Error, Event, Output, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::config::Config;
 use crate::input::Visitors;
-use crate::store::{key, load, save};
+use crate::store::key;
 use crate::{ALERT, INDICATOR, calendar};
 
 /// Site records: this prefix and the site id.
@@ -49,7 +49,7 @@ pub fn handle(
 ) -> Result<(), Error> {
     let id = &*v.site;
     let site_key = key(PREFIX, id);
-    let old: Option<Site> = load(ctx, &site_key);
+    let old: Option<Site> = load_record(ctx, &site_key, None);
     if old
         .as_ref()
         .and_then(|s| Timestamp::parse_rfc3339(&s.at))
@@ -129,7 +129,7 @@ pub fn handle(
             )?;
         }
     }
-    save(ctx, &site_key, &site)
+    ctx.state().set_json(&site_key, &site)
 }
 
 struct Names<'a> {
