@@ -15,7 +15,7 @@ fn check_accepts_a_good_city_and_lists_its_plugins() {
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("ok (2 plugins, 2 routes)") && text.contains("traffic 0.1.0"),
+        text.contains("ok (10 plugins, 11 routes)") && text.contains("traffic 0.1.0"),
         "{text}"
     );
 }
@@ -79,7 +79,7 @@ fn the_demo_city_checks_clean() {
         "{text}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(text.contains("ok (2 plugins, 2 routes)"), "{text}");
+    assert!(text.contains("ok (10 plugins, 11 routes)"), "{text}");
     assert!(
         out.stderr.is_empty(),
         "no warnings: {}",

@@ -89,8 +89,21 @@ pub(crate) async fn run(
                 continue;
             }
         }
+        // Idle at the end of the log: an unsaved position is saved once it
+        // is due, so retention is not held back by a quiet log.
+        let unsaved = saved.at < at;
+        let due = SAVE_EVERY.saturating_sub(saved.when.elapsed());
         tokio::select! {
             _ = &mut notified => {}
+            _ = tokio::time::sleep(due), if unsaved => {
+                match core.store.set_position(CONSUMER, at).await {
+                    Ok(()) => saved = Saved { at, when: Instant::now() },
+                    Err(e) => {
+                        warn!("the Open311 projection cannot save its position, will try again: {e}");
+                        saved.when = Instant::now();
+                    }
+                }
+            }
             _ = shutdown.changed() => return,
         }
     }
