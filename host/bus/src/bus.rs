@@ -33,6 +33,10 @@ pub struct BusOptions {
     /// `[ingest] max-pending`: the most events waiting for the log (0 means
     /// the default, 100,000).
     pub max_pending: u32,
+    /// `[open311]` is configured: keep the Open311 read model of field
+    /// reports (the projection reads every event the log takes, so it runs
+    /// only when something serves it).
+    pub open311: bool,
 }
 
 /// A route as the API shows it.
@@ -104,6 +108,8 @@ pub struct Bus {
     tick: watch::Sender<Duration>,
     /// The Open311 projection's position.
     projected: watch::Receiver<Seq>,
+    /// Whether the Open311 projection runs ([`BusOptions::open311`]).
+    open311: bool,
 }
 
 impl std::fmt::Debug for Bus {
@@ -147,6 +153,7 @@ impl Bus {
             tasks: Mutex::new(Vec::new()),
             tick,
             projected,
+            open311: options.open311,
         });
         bus.apply(plugins, routes).await;
         let mut tasks = vec![
@@ -159,12 +166,14 @@ impl Bus {
                 tick_rx,
                 bus.shutdown.subscribe(),
             )),
-            tokio::spawn(crate::projection::run(
+        ];
+        if options.open311 {
+            tasks.push(tokio::spawn(crate::projection::run(
                 core,
                 projected_tx,
                 bus.shutdown.subscribe(),
-            )),
-        ];
+            )));
+        }
         if let Some(keep) = options.retention {
             tasks.push(tokio::spawn(crate::retention::run(
                 Arc::downgrade(&bus),
@@ -253,7 +262,8 @@ impl Bus {
     }
 
     /// Waits until the Open311 read model has projected the log up to `seq`,
-    /// at most `timeout`; returns whether it got there.
+    /// at most `timeout`; returns whether it got there (never, without
+    /// [`BusOptions::open311`]).
     pub async fn wait_projected(&self, seq: Seq, timeout: Duration) -> bool {
         let mut rx = self.projected.clone();
         tokio::time::timeout(timeout, rx.wait_for(|p| *p >= seq))
@@ -536,7 +546,9 @@ impl Bus {
             .lock()
             .map(|v| v.iter().map(|(r, _)| r.consumer.clone()).collect())
             .unwrap_or_default();
-        c.push(crate::projection::CONSUMER.to_owned());
+        if self.open311 {
+            c.push(crate::projection::CONSUMER.to_owned());
+        }
         c
     }
 

@@ -30,7 +30,8 @@
 //!
 //! The bus also keeps time and a read model: a `cityhub.clock.tick` event
 //! every [`Bus::set_tick`] period ([`clock`]), and the Open311 view of field
-//! reports, projected from the log as it grows ([`projection`],
+//! reports with `[open311]` ([`BusOptions::open311`]), projected from the
+//! log as it grows ([`projection`],
 //! [`Bus::wait_projected`]).
 //!
 //! [`Bus::replay`] runs a route again from a time or position;

@@ -79,6 +79,7 @@ async fn serve(config: CityConfig, args: Args) -> anyhow::Result<()> {
             retention: config.retention,
             accepts: config.ingest.accepts.clone(),
             max_pending: config.ingest.max_pending,
+            open311: config.open311.is_some(),
         },
     )
     .await?;
