@@ -95,7 +95,8 @@ struct Running {
 
 /// The running bus. Cheap to share behind an `Arc`.
 pub struct Bus {
-    core: Arc<Core>,
+    /// What the bus's tasks share; crate-visible for `stream.rs`.
+    pub(crate) core: Arc<Core>,
     gate: Gate,
     accepts: Option<Vec<TypePattern>>,
     shutdown: watch::Sender<bool>,
