@@ -30,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::delivery::router())
         .merge(routes::deadletters::router())
         .merge(routes::open311::router(&state))
+        .merge(routes::ops::router())
         .fallback(|| async { ApiError::not_found("no such endpoint; see README.md for the API") })
         .with_state(state)
         .layer(tower_http::trace::TraceLayer::new_for_http())

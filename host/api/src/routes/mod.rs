@@ -6,3 +6,4 @@ pub mod events;
 pub mod health;
 pub mod metrics;
 pub mod open311;
+pub mod ops;
