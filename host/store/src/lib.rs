@@ -19,7 +19,9 @@
 //! transaction, so a crash never leaves a batch half-applied.
 //!
 //! Read models kept from the log live here too: `service_requests`, the
-//! Open311 view of field reports ([`Store::project_service_requests`]).
+//! Open311 view of field reports ([`Store::project_service_requests`]), and
+//! the ops read model of KPIs, alerts, map places and the event-time now
+//! ([`ops`], [`Store::project_ops`]).
 
 mod batch;
 mod db;
@@ -27,6 +29,7 @@ mod dead_letters;
 mod error;
 mod events;
 mod open;
+pub mod ops;
 mod positions;
 mod retention;
 mod row;
@@ -39,6 +42,10 @@ pub use batch::BatchCommit;
 pub use dead_letters::{DeadLetter, DeadLetterQuery, DeadLetterStatus, NewDeadLetter};
 pub use error::Error;
 pub use events::{Appended, EventQuery, StoredEvent};
+pub use ops::{
+    AlertAction, AlertQuery, AlertRow, AlertUpdate, Assignment, KpiPoint, KpiRow, KpiUpdate, Mark,
+    OpsWindow, Place, PlaceChange,
+};
 pub use service_requests::{ProjectionMode, ServiceRequestQuery, ServiceRequestRow};
 pub use store::{Backend, Store};
 
