@@ -37,6 +37,10 @@ pub struct BusOptions {
     /// reports (the projection reads every event the log takes, so it runs
     /// only when something serves it).
     pub open311: bool,
+    /// Keep the ops read model (KPIs, alerts, map places, event-time now;
+    /// [`crate::projection::ops`]) for the operations centre. Runs the
+    /// Open311 projection too, whose field reports the ops API serves.
+    pub ops: bool,
 }
 
 /// A route as the API shows it.
@@ -109,8 +113,13 @@ pub struct Bus {
     tick: watch::Sender<Duration>,
     /// The Open311 projection's position.
     projected: watch::Receiver<Seq>,
-    /// Whether the Open311 projection runs ([`BusOptions::open311`]).
+    /// Whether the Open311 projection runs ([`BusOptions::open311`] or
+    /// [`BusOptions::ops`]).
     open311: bool,
+    /// The ops projection's position.
+    ops_projected: watch::Receiver<Seq>,
+    /// Whether the ops projection runs ([`BusOptions::ops`]).
+    ops: bool,
 }
 
 impl std::fmt::Debug for Bus {
@@ -143,6 +152,8 @@ impl Bus {
         let core = Core::start(store.clone(), last);
         let (tick, tick_rx) = watch::channel(cityhub_config::ClockConfig::DEFAULT_TICK);
         let (projected_tx, projected) = watch::channel(0);
+        let (ops_projected_tx, ops_projected) = watch::channel(0);
+        let open311 = options.open311 || options.ops;
         let bus = Arc::new(Self {
             core: core.clone(),
             gate: Gate::new(max_pending),
@@ -154,7 +165,9 @@ impl Bus {
             tasks: Mutex::new(Vec::new()),
             tick,
             projected,
-            open311: options.open311,
+            open311,
+            ops_projected,
+            ops: options.ops,
         });
         bus.apply(plugins, routes).await;
         let mut tasks = vec![
@@ -168,10 +181,19 @@ impl Bus {
                 bus.shutdown.subscribe(),
             )),
         ];
-        if options.open311 {
+        if open311 {
+            tasks.push(tokio::spawn(crate::projection::run(
+                core.clone(),
+                crate::projection::open311::Open311,
+                projected_tx,
+                bus.shutdown.subscribe(),
+            )));
+        }
+        if options.ops {
             tasks.push(tokio::spawn(crate::projection::run(
                 core,
-                projected_tx,
+                crate::projection::ops::Ops::default(),
+                ops_projected_tx,
                 bus.shutdown.subscribe(),
             )));
         }
@@ -264,12 +286,22 @@ impl Bus {
 
     /// Waits until the Open311 read model has projected the log up to `seq`,
     /// at most `timeout`; returns whether it got there (never, without
-    /// [`BusOptions::open311`]).
+    /// [`BusOptions::open311`] or [`BusOptions::ops`]).
     pub async fn wait_projected(&self, seq: Seq, timeout: Duration) -> bool {
-        let mut rx = self.projected.clone();
-        tokio::time::timeout(timeout, rx.wait_for(|p| *p >= seq))
-            .await
-            .is_ok_and(|r| r.is_ok())
+        wait_for(&self.projected, seq, timeout).await
+    }
+
+    /// Waits until the ops read model has projected the log up to `seq`, at
+    /// most `timeout`; returns whether it got there (never, without
+    /// [`BusOptions::ops`]).
+    pub async fn wait_ops_projected(&self, seq: Seq, timeout: Duration) -> bool {
+        wait_for(&self.ops_projected, seq, timeout).await
+    }
+
+    /// How far the ops read model has projected the log (0 before its task
+    /// has read its stored position, and without [`BusOptions::ops`]).
+    pub fn ops_position(&self) -> Seq {
+        *self.ops_projected.borrow()
     }
 
     /// The store.
@@ -548,7 +580,10 @@ impl Bus {
             .map(|v| v.iter().map(|(r, _)| r.consumer.clone()).collect())
             .unwrap_or_default();
         if self.open311 {
-            c.push(crate::projection::CONSUMER.to_owned());
+            c.push(crate::projection::open311::CONSUMER.to_owned());
+        }
+        if self.ops {
+            c.push(crate::projection::ops::CONSUMER.to_owned());
         }
         c
     }
@@ -587,6 +622,14 @@ async fn stop(r: Running) {
 pub fn unix_seconds(t: SystemTime) -> f64 {
     t.duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// Waits until `position` reaches `seq`, at most `timeout`.
+async fn wait_for(position: &watch::Receiver<Seq>, seq: Seq, timeout: Duration) -> bool {
+    let mut rx = position.clone();
+    tokio::time::timeout(timeout, rx.wait_for(|p| *p >= seq))
+        .await
+        .is_ok_and(|r| r.is_ok())
 }
 
 /// A weak handle, for background tasks that must not keep the bus alive.

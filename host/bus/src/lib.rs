@@ -28,11 +28,12 @@
 //! more than its `max-lag` behind (`429`) or when `max-pending` events wait
 //! for the log (`503`); see [`Bus::ingest`].
 //!
-//! The bus also keeps time and a read model: a `cityhub.clock.tick` event
-//! every [`Bus::set_tick`] period ([`clock`]), and the Open311 view of field
-//! reports with `[open311]` ([`BusOptions::open311`]), projected from the
-//! log as it grows ([`projection`],
-//! [`Bus::wait_projected`]).
+//! The bus also keeps time and read models: a `cityhub.clock.tick` event
+//! every [`Bus::set_tick`] period ([`clock`]), the Open311 view of field
+//! reports ([`BusOptions::open311`], [`Bus::wait_projected`]) and the ops
+//! read model of the operations centre ([`BusOptions::ops`],
+//! [`Bus::wait_ops_projected`]), projected from the log as it grows
+//! ([`projection`]).
 //!
 //! [`Bus::replay`] runs a route again from a time or position;
 //! [`Bus::apply`] swaps in a new configuration, restarting only the routes
@@ -59,5 +60,6 @@ pub use breaker::Status as PluginStatus;
 pub use bus::{Applied, Bus, BusOptions, PluginInfo, ReplayFrom, RouteInfo, unix_seconds};
 pub use encode::encode_batch;
 pub use error::Error;
+pub use projection::ops::ALERT_ACTION;
 pub use route::{RouteStats, consumer_id};
 pub use slot::PluginHandle;

@@ -8,9 +8,16 @@
 //! Contact fields never reach the read model. An event without a request id
 //! or with data that is not a JSON object is skipped (and logged).
 
+use std::sync::Arc;
+
 use cityhub_cloudevents::Timestamp;
-use cityhub_store::{ProjectionMode, ServiceRequestRow, StoredEvent};
+use cityhub_store::{ProjectionMode, Seq, ServiceRequestRow, Store, StoredEvent};
 use serde_json::{Map, Value, json};
+
+use super::Projection;
+
+/// The consumer id of the Open311 projection (its position's key).
+pub const CONSUMER: &str = "projection:open311";
 
 /// A submitted report.
 pub use cityhub_config::OPEN311_SUBMITTED as SUBMITTED;
@@ -27,6 +34,32 @@ const PRIVATE: [&str; 7] = [
     "device_id",
     "account_id",
 ];
+
+/// The Open311 projection: a window's changes are the rows its field-report
+/// events make, committed by [`Store::project_service_requests`].
+#[derive(Debug, Default)]
+pub(crate) struct Open311;
+
+impl Projection for Open311 {
+    const CONSUMER: &'static str = CONSUMER;
+    const NAME: &'static str = "the Open311 projection";
+    type Changes = Vec<(ProjectionMode, ServiceRequestRow)>;
+
+    fn collect(&mut self, window: &[Arc<StoredEvent>]) -> Option<Self::Changes> {
+        let changes: Vec<_> = window.iter().filter_map(|e| change(e)).collect();
+        (!changes.is_empty()).then_some(changes)
+    }
+
+    async fn commit(
+        store: &Store,
+        position: Seq,
+        changes: Self::Changes,
+    ) -> Result<(), cityhub_store::Error> {
+        store
+            .project_service_requests(CONSUMER, position, changes)
+            .await
+    }
+}
 
 /// The change `e` makes to the read model, if any.
 pub(crate) fn change(e: &StoredEvent) -> Option<(ProjectionMode, ServiceRequestRow)> {

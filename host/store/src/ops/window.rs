@@ -8,7 +8,8 @@ use cityhub_cloudevents::Timestamp;
 use super::{AlertAction, AlertUpdate, KpiUpdate, PlaceChange};
 
 impl PlaceChange {
-    fn key(&self) -> (&str, &str) {
+    /// The (layer, id) it changes.
+    pub fn key(&self) -> (&str, &str) {
         match self {
             Self::Upsert(p) | Self::InsertIfAbsent(p) => (&p.layer, &p.id),
             Self::Delete { layer, id } => (layer, id),
