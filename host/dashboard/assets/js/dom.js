@@ -47,9 +47,12 @@ export function svg(tag, attrs, ...children) {
  * Makes `container`'s children the elements of `items`, in order, by `key(item)`.
  * An item's element is made by `create(item)` once and filled by
  * `update(el, item)` whenever `signature(item)` (or the language) changed.
- * Elements of keys no longer listed are removed. Returns how many were updated.
+ * Elements of keys no longer listed are removed; an element that had the
+ * focus keeps it. Returns how many were updated.
  */
 export function reconcile(container, items, { key, create, update, signature }) {
+  // moving an element drops its focus: give it back afterwards
+  const focused = container.contains(document.activeElement) ? document.activeElement : null;
   const existing = new Map();
   for (const child of container.children) existing.set(child._key, child);
   const lang = currentLang();
@@ -73,6 +76,7 @@ export function reconcile(container, items, { key, create, update, signature }) 
     else container.insertBefore(el, cursor);
   }
   for (const stale of existing.values()) stale.remove();
+  if (focused?.isConnected && document.activeElement !== focused) focused.focus({ preventScroll: true });
   return updated;
 }
 

@@ -3,6 +3,8 @@
 // scale bar, and one group per layer kept in step with the features by key
 // (only features whose data changed are redrawn). Roads are the segments of
 // one road joined in order, each piece coloured by its segment's congestion.
+// Names of gates and sites are placed where they do not overlap; the view
+// zooms (wheel, buttons) and pans (drag) by moving the viewBox.
 
 import { reconcile, svg } from "./dom.js";
 import { num, percent } from "./format.js";
@@ -11,24 +13,26 @@ import { t, text } from "./i18n.js";
 /** Drawing order, bottom first. */
 export const LAYERS = ["segment", "report", "hospital", "site", "incident", "gate"];
 
-const WIDTH = 1000;
 const PAD = 36;
+/** The drawing's size when the <svg> has none (not laid out yet). */
+const FALLBACK = [1000, 700];
 const KM_PER_DEGREE_LAT = 110.574;
 
-/** The projection of `bbox` ([minLon, minLat, maxLon, maxLat], padded) onto WIDTH × height. */
-export function projection(bbox) {
+/** The projection of `bbox` ([minLon, minLat, maxLon, maxLat], padded) onto width × height. */
+export function projection(bbox, width, height) {
   let [minLon, minLat, maxLon, maxLat] = bbox;
   const margin = Math.max(maxLon - minLon, maxLat - minLat, 0.02) * 0.06;
   minLon -= margin; maxLon += margin; minLat -= margin; maxLat += margin;
   const k = Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180);
   const w = (maxLon - minLon) * k;
   const hgt = maxLat - minLat;
-  const height = Math.round(Math.min(1.4, Math.max(0.5, hgt / w)) * WIDTH);
-  const scale = Math.min((WIDTH - 2 * PAD) / w, (height - 2 * PAD) / hgt);
-  const ox = PAD + (WIDTH - 2 * PAD - w * scale) / 2;
+  const scale = Math.min((width - 2 * PAD) / w, (height - 2 * PAD) / hgt);
+  const ox = PAD + (width - 2 * PAD - w * scale) / 2;
   const oy = PAD + (height - 2 * PAD - hgt * scale) / 2;
   const project = ([lon, lat]) => [ox + (lon - minLon) * k * scale, oy + (maxLat - lat) * scale];
-  return { project, width: WIDTH, height, scale, bounds: [minLon, minLat, maxLon, maxLat], key: bbox.join(",") };
+  // what is visible: the padded bbox widened to the drawing's aspect
+  const bounds = [minLon - ox / (k * scale), maxLat - (height - oy) / scale, minLon + (width - ox) / (k * scale), maxLat + oy / scale];
+  return { project, width, height, scale, bounds, key: `${bbox.join(",")}|${width}x${height}` };
 }
 
 /** The bbox of point features, or null. */
@@ -109,6 +113,18 @@ export function occupancy(p) {
   return p.bedsTotal > 0 ? p.bedsOccupied / p.bedsTotal : null;
 }
 
+const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+
+/** A gate's circle radius for its queue. */
+function gateRadius(q) {
+  return Math.min(48, 9 + Math.sqrt(Math.max(0, q)) * 0.55);
+}
+
+/** A site's diamond size for its visitors. */
+function siteRadius(present) {
+  return Math.min(22, 7 + Math.sqrt(Math.max(0, present)) * 0.18);
+}
+
 /** A gate's class by queue length. */
 function gateClass(q) {
   return q >= 1000 ? "gate-critical" : q >= 500 ? "gate-high" : "gate-normal";
@@ -135,12 +151,18 @@ const SHAPES = {
 export function createMap(root, { onSelect }) {
   const base = svg("g", { class: "graticule", "aria-hidden": "true" });
   const groups = Object.fromEntries(LAYERS.map((layer) => [layer, svg("g", { class: `layer layer-${layer}`, "data-layer-group": layer })]));
+  const labels = svg("g", { class: "labels", "aria-hidden": "true" });
   const scaleBar = svg("g", { class: "scale-bar", "aria-hidden": "true" });
-  const empty = svg("text", { class: "map-empty", x: WIDTH / 2, y: 200, "text-anchor": "middle", i18n: "map.empty" });
-  root.replaceChildren(base, ...LAYERS.map((l) => groups[l]), scaleBar, empty);
+  const empty = svg("text", { class: "map-empty", x: 40, y: 80, i18n: "map.empty" });
+  root.replaceChildren(base, ...LAYERS.map((l) => groups[l]), labels, scaleBar, empty);
   let proj = null;
   let selected = null;
+  let named = [];
   const features = new Map();
+  const hidden = new Set();
+  let full = null;
+  let view = null;
+  let last = null;
 
   function interactive(g, f, label) {
     g.dataset.id = f.id;
@@ -231,11 +253,9 @@ export function createMap(root, { onSelect }) {
     switch (p.layer) {
       case "gate": {
         const q = Number(p.queueLength ?? 0);
-        const r = Math.min(48, 9 + Math.sqrt(q) * 0.55);
         shapes = [
-          svg("circle", { "data-layer": "gate", class: ["gate", gateClass(q)], cx: fmt(x), cy: fmt(y), r: fmt(r) }),
+          svg("circle", { "data-layer": "gate", class: ["gate", gateClass(q)], cx: fmt(x), cy: fmt(y), r: fmt(gateRadius(q)) }),
           svg("text", { class: "gate-count", x: fmt(x), y: fmt(y + 5), "text-anchor": "middle" }, num(q)),
-          svg("text", { class: "gate-name", x: fmt(x), y: fmt(y - r - 6), "text-anchor": "middle" }, text(p.name)),
         ];
         break;
       }
@@ -250,7 +270,7 @@ export function createMap(root, { onSelect }) {
         break;
       case "site": {
         const present = Number(p.present ?? 0);
-        const r = Math.min(22, 7 + Math.sqrt(present) * 0.18);
+        const r = siteRadius(present);
         const crowded = p.capacity ? present / p.capacity >= 0.9 : false;
         shapes = [
           svg("path", { "data-layer": "site", class: ["site", crowded && "crowded"], d: SHAPES.diamond(x, y, r) }),
@@ -268,16 +288,113 @@ export function createMap(root, { onSelect }) {
     interactive(g, f, tip.replaceAll("\n", ", "));
   }
 
+  /** Names of the gates (longest queue first) and sites, each at the first free spot around it. */
+  function placeLabels() {
+    const shown = named.filter(({ f }) => !hidden.has(f.properties.layer));
+    // the markers themselves are in the way too
+    const boxes = shown.map(({ f, r }) => {
+      const [x, y] = proj.project(f.geometry.coordinates);
+      return { x0: x - r, x1: x + r, y0: y - r, y1: y + r };
+    });
+    const free = (b) => boxes.every((o) => b.x1 < o.x0 || b.x0 > o.x1 || b.y1 < o.y0 || b.y0 > o.y1);
+    const out = [];
+    for (const { f, r } of shown) {
+      const layer = f.properties.layer;
+      const [x, y] = proj.project(f.geometry.coordinates);
+      const name = text(f.properties.name) || String(f.id);
+      const w = name.length * 7.6;
+      const spots = [
+        [x, y - r - 7, "middle"],
+        [x, y + r + 17, "middle"],
+        [x + r + 6, y + 5, "start"],
+        [x - r - 6, y + 5, "end"],
+      ];
+      for (const [lx, ly, anchor] of spots) {
+        const x0 = anchor === "middle" ? lx - w / 2 : anchor === "start" ? lx : lx - w;
+        const box = { x0, x1: x0 + w, y0: ly - 13, y1: ly + 4 };
+        if (!free(box)) continue;
+        boxes.push(box);
+        out.push(svg("text", { class: `${layer}-name`, x: fmt(lx), y: fmt(ly), "text-anchor": anchor }, name));
+        break;
+      }
+    }
+    labels.replaceChildren(...out);
+  }
+
+  function setView(v) {
+    view = v;
+    root.setAttribute("viewBox", `${fmt(v.x)} ${fmt(v.y)} ${fmt(v.w)} ${fmt(v.h)}`);
+  }
+
+  /** Zooms by `factor` (> 1 in) around the map point (cx, cy), the centre by default. */
+  function zoom(factor, cx = view.x + view.w / 2, cy = view.y + view.h / 2) {
+    if (!full) return;
+    const w = clamp(view.w / factor, full.w / 10, full.w);
+    const k = w / view.w;
+    const h = view.h * k;
+    setView({ x: clamp(cx - (cx - view.x) * k, 0, full.w - w), y: clamp(cy - (cy - view.y) * k, 0, full.h - h), w, h });
+  }
+
+  /** The map point under a pointer event. */
+  function pointAt(e) {
+    const m = root.getScreenCTM();
+    if (!m) return [view.x + view.w / 2, view.y + view.h / 2];
+    const p = new DOMPoint(e.clientX, e.clientY).matrixTransform(m.inverse());
+    return [p.x, p.y];
+  }
+
+  root.addEventListener("wheel", (e) => {
+    if (!full) return;
+    e.preventDefault();
+    zoom(e.deltaY < 0 ? 1.25 : 0.8, ...pointAt(e));
+  }, { passive: false });
+
+  let drag = null;
+  root.addEventListener("pointerdown", (e) => {
+    if (!full || e.button !== 0 || e.target.closest("[data-id]")) return;
+    drag = { x: e.clientX, y: e.clientY, view, scale: Math.max(view.w / root.clientWidth, view.h / root.clientHeight) };
+    root.setPointerCapture(e.pointerId);
+    root.classList.add("dragging");
+  });
+  root.addEventListener("pointermove", (e) => {
+    if (!drag) return;
+    const v = drag.view;
+    setView({
+      ...v,
+      x: clamp(v.x - (e.clientX - drag.x) * drag.scale, 0, full.w - v.w),
+      y: clamp(v.y - (e.clientY - drag.y) * drag.scale, 0, full.h - v.h),
+    });
+  });
+  const endDrag = () => {
+    drag = null;
+    root.classList.remove("dragging");
+  };
+  root.addEventListener("pointerup", endDrag);
+  root.addEventListener("pointercancel", endDrag);
+
+  /** The <svg>'s size in CSS pixels: one map unit is one pixel, so text keeps its size. */
+  function size() {
+    const { width, height } = root.getBoundingClientRect();
+    return width > 0 && height > 0 ? [Math.round(width), Math.round(height)] : FALLBACK;
+  }
+
+  new ResizeObserver(() => {
+    if (last && root.getBoundingClientRect().width > 0) update(last);
+  }).observe(root);
+
   function update(fc) {
+    last = fc;
     const all = (fc.features ?? []).filter((f) => Array.isArray(f.geometry?.coordinates));
     features.clear();
     for (const f of all) features.set(f.id, f);
     const bbox = fc.bbox ?? bboxOf(all);
     empty.setAttribute("display", all.length ? "none" : "inline");
     if (!bbox) return;
-    if (!proj || proj.key !== bbox.join(",")) {
-      proj = projection(bbox);
-      root.setAttribute("viewBox", `0 0 ${proj.width} ${proj.height}`);
+    const [width, height] = size();
+    if (!proj || proj.key !== `${bbox.join(",")}|${width}x${height}`) {
+      proj = projection(bbox, width, height);
+      full = { x: 0, y: 0, w: proj.width, h: proj.height };
+      setView(full);
       drawBase();
       for (const g of Object.values(groups)) g.replaceChildren();
     }
@@ -297,6 +414,12 @@ export function createMap(root, { onSelect }) {
         update: drawFeature,
       });
     }
+    named = [
+      ...byLayer.gate.map((f) => ({ f, r: gateRadius(Number(f.properties.queueLength ?? 0)) }))
+        .sort((a, b) => b.r - a.r),
+      ...byLayer.site.map((f) => ({ f, r: siteRadius(Number(f.properties.present ?? 0)) })),
+    ];
+    placeLabels();
     if (selected) {
       const still = features.get(selected) ?? null;
       if (!still) selected = null;
@@ -306,7 +429,17 @@ export function createMap(root, { onSelect }) {
 
   function setVisible(layer, on) {
     groups[layer]?.setAttribute("display", on ? "inline" : "none");
+    if (on) hidden.delete(layer);
+    else hidden.add(layer);
+    if (proj) placeLabels();
   }
 
-  return { update, setVisible, select };
+  return {
+    update,
+    setVisible,
+    select,
+    zoomIn: () => zoom(1.5),
+    zoomOut: () => zoom(1 / 1.5),
+    resetView: () => full && setView(full),
+  };
 }

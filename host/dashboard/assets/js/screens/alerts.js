@@ -192,6 +192,7 @@ export function alertsScreen(section, app) {
       p.error.textContent = errorMessage(error);
       p.error.hidden = false;
       notify({ raw: errorMessage(error), kind: "error" });
+      refresh(app.seen()); // the alert may have moved on (resolved, acknowledged elsewhere)
     } finally {
       el.removeAttribute("aria-busy");
     }

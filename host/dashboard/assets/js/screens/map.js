@@ -67,6 +67,10 @@ export function mapScreen(section, app) {
 
   const map = createMap(root, { onSelect: renderDetails });
 
+  section.querySelector("#map-zoom-in").addEventListener("click", () => map.zoomIn());
+  section.querySelector("#map-zoom-out").addEventListener("click", () => map.zoomOut());
+  section.querySelector("#map-zoom-reset").addEventListener("click", () => map.resetView());
+
   for (const box of toggles) {
     box.addEventListener("change", () => map.setVisible(box.dataset.layerToggle, box.checked));
   }
@@ -77,7 +81,11 @@ export function mapScreen(section, app) {
     map.update(fc);
     const counts = Object.fromEntries(LAYERS.map((l) => [l, 0]));
     for (const f of fc.features ?? []) if (f.properties?.layer in counts) counts[f.properties.layer]++;
-    for (const box of toggles) {
+    section.querySelector("#map-zoom-in").addEventListener("click", () => map.zoomIn());
+  section.querySelector("#map-zoom-out").addEventListener("click", () => map.zoomOut());
+  section.querySelector("#map-zoom-reset").addEventListener("click", () => map.resetView());
+
+  for (const box of toggles) {
       const out = box.closest("label")?.querySelector(".layer-count");
       if (out) out.textContent = num(counts[box.dataset.layerToggle] ?? 0);
     }
