@@ -10,8 +10,25 @@
 //!   who wants to check what ships.
 //!
 //! The page reads the host's ops API (`/v1/ops/*`) and its event stream
-//! (`/v1/stream`); `assets/js/main.js` is the entry point and
-//! `assets/README.md` maps the modules.
+//! (`/v1/stream`). Under `assets/`, one module per concern, no build step:
+//!
+//! | file | its one job |
+//! |---|---|
+//! | `index.html` | the page: header, navigation, one `section[data-screen]` per screen |
+//! | `css/dashboard.css` | the dark video-wall theme |
+//! | `i18n/vi.json`, `i18n/en.json` | every visible string, flat `area.key` names |
+//! | `js/main.js` | entry point: header, hash router, the stream's batches to the screens |
+//! | `js/api.js` | `fetch` GET/POST with the API's errors, coalesced refetches, the `EventSource` with batching and backoff |
+//! | `js/i18n.js` | the language (vi by default), `t()`, translating `data-i18n*` elements |
+//! | `js/format.js` | numbers, units, times (Intl, `Asia/Ho_Chi_Minh`) |
+//! | `js/dom.js` | making elements; `reconcile()` updates only what changed |
+//! | `js/badges.js`, `js/notice.js` | severity/standing/state badges with icons; messages to the operator |
+//! | `js/map.js`, `js/charts.js` | drawing the SVG map and line charts |
+//! | `js/screens/*.js` | one module per screen: overview, map, alerts, incidents, health, charts |
+//!
+//! The page's hooks for the browser tests (`data-screen`, `data-kpi-sector`,
+//! `data-alert-id`, `#live-events`, …) are part of the ops contract: keep
+//! them when changing the page.
 
 mod assets;
 mod serve;

@@ -75,6 +75,13 @@ export function dateTime(iso) {
   }).format(d);
 }
 
+/** "27/11 14:05": a recent moment, without the year. */
+export function shortDateTime(iso) {
+  const d = date(iso);
+  if (!d) return "—";
+  return formatter("d:sdt", { day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d);
+}
+
 /** A length of time as "2 ngày 03:04:05" / "2 d 03:04:05" (negative as its size). */
 export function duration(seconds) {
   let s = Math.abs(Math.trunc(seconds));

@@ -5,7 +5,7 @@
 import { refresher, touches } from "../api.js";
 import { badge } from "../badges.js";
 import { h, reconcile } from "../dom.js";
-import { dateTime, duration, num } from "../format.js";
+import { dateTime, duration, num, shortDateTime } from "../format.js";
 import { t } from "../i18n.js";
 import { errorMessage, notify } from "../notice.js";
 
@@ -24,7 +24,7 @@ export function incidentsScreen(section, app) {
 
   function row(incident) {
     const el = h("tr", {});
-    el._countdown = h("td", { class: "countdown num" });
+    el._countdown = h("div", { class: "countdown" });
     return el;
   }
 
@@ -33,14 +33,14 @@ export function incidentsScreen(section, app) {
     el.dataset.sla = r.sla?.state ?? "none";
     el.className = `sla-${r.sla?.state ?? "none"}`;
     el.replaceChildren(
-      h("td", {}, badge("sla", r.sla?.state)),
-      el._countdown,
-      h("td", {}, h("strong", {}, r.service_name ?? r.service_code ?? ""), h("div", { class: "muted clip" }, r.description ?? "")),
+      h("td", {}, badge("sla", r.sla?.state), el._countdown),
+      h("td", {}, h("strong", {}, r.service_name ?? r.service_code ?? ""), h("div", { class: "muted clip", title: r.description ?? "" }, r.description ?? "")),
       h("td", {}, r.address ?? "", r.road ? h("div", { class: "muted" }, r.road) : null),
       h("td", {}, r.agency ?? h("span", { class: "muted", i18n: "incidents.unassigned" })),
       h("td", {}, t(`reportStatus.${r.status === "closed" ? "closed" : "open"}`)),
-      h("td", {}, dateTime(r.requestedAt)),
-      h("td", {}, dateTime(r.expectedAt)),
+      h("td", { class: "times" },
+        h("time", { datetime: r.requestedAt ?? "", title: dateTime(r.requestedAt) }, shortDateTime(r.requestedAt)), h("br", {}),
+        h("strong", {}, h("time", { datetime: r.expectedAt ?? "", title: dateTime(r.expectedAt) }, shortDateTime(r.expectedAt)))),
     );
   }
 
