@@ -9,6 +9,7 @@
 mod artifacts;
 mod backpressure;
 mod bench;
+mod browser;
 mod chain;
 mod city;
 mod cli;
