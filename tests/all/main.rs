@@ -21,6 +21,7 @@ mod ingest;
 mod loading;
 mod metrics;
 mod open311;
+mod ops;
 mod postgres;
 mod reload;
 mod retention;

@@ -80,6 +80,8 @@ async fn serve(config: CityConfig, args: Args) -> anyhow::Result<()> {
             accepts: config.ingest.accepts.clone(),
             max_pending: config.ingest.max_pending,
             open311: config.open311.is_some(),
+            // The operations centre's read model: the dashboard and /v1/ops read it.
+            ops: true,
         },
     )
     .await?;

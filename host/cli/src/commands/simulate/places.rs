@@ -407,6 +407,8 @@ pub struct Site {
     pub id: &'static str,
     pub name: &'static str,
     pub capacity: f64,
+    pub lon: f64,
+    pub lat: f64,
 }
 
 pub const SITES: [Site; 6] = [
@@ -414,31 +416,43 @@ pub const SITES: [Site; 6] = [
         id: "mau-son",
         name: "Khu du lịch Mẫu Sơn",
         capacity: 6000.0,
+        lon: 106.96,
+        lat: 21.86,
     },
     Site {
         id: "tam-thanh",
         name: "Động Tam Thanh",
         capacity: 2500.0,
+        lon: 106.745,
+        lat: 21.857,
     },
     Site {
         id: "nhi-thanh",
         name: "Động Nhị Thanh",
         capacity: 2500.0,
+        lon: 106.741,
+        lat: 21.862,
     },
     Site {
         id: "ky-lua",
         name: "Chợ Kỳ Lừa",
         capacity: 5000.0,
+        lon: 106.763,
+        lat: 21.858,
     },
     Site {
         id: "bac-son",
         name: "Thung lũng Bắc Sơn",
         capacity: 4000.0,
+        lon: 106.32,
+        lat: 21.9,
     },
     Site {
         id: "chi-lang",
         name: "Ải Chi Lăng",
         capacity: 2000.0,
+        lon: 106.58,
+        lat: 21.66,
     },
 ];
 
@@ -501,6 +515,8 @@ pub struct Hospital {
     pub beds: i64,
     /// Usual occupancy, 0..1.
     pub usual: f64,
+    pub lon: f64,
+    pub lat: f64,
 }
 
 pub const HOSPITALS: [Hospital; 11] = [
@@ -509,66 +525,88 @@ pub const HOSPITALS: [Hospital; 11] = [
         name: "Bệnh viện Đa khoa tỉnh Lạng Sơn",
         beds: 560,
         usual: 0.86,
+        lon: 106.752,
+        lat: 21.845,
     },
     Hospital {
         id: "ttyt-cao-loc",
         name: "Trung tâm Y tế huyện Cao Lộc",
         beds: 150,
         usual: 0.72,
+        lon: 106.775,
+        lat: 21.884,
     },
     Hospital {
         id: "ttyt-van-lang",
         name: "Trung tâm Y tế huyện Văn Lãng",
         beds: 120,
         usual: 0.68,
+        lon: 106.605,
+        lat: 22.055,
     },
     Hospital {
         id: "ttyt-trang-dinh",
         name: "Trung tâm Y tế huyện Tràng Định",
         beds: 150,
         usual: 0.70,
+        lon: 106.465,
+        lat: 22.255,
     },
     Hospital {
         id: "ttyt-binh-gia",
         name: "Trung tâm Y tế huyện Bình Gia",
         beds: 120,
         usual: 0.66,
+        lon: 106.325,
+        lat: 21.955,
     },
     Hospital {
         id: "ttyt-van-quan",
         name: "Trung tâm Y tế huyện Văn Quan",
         beds: 120,
         usual: 0.65,
+        lon: 106.545,
+        lat: 21.865,
     },
     Hospital {
         id: "ttyt-bac-son",
         name: "Trung tâm Y tế huyện Bắc Sơn",
         beds: 130,
         usual: 0.70,
+        lon: 106.315,
+        lat: 21.895,
     },
     Hospital {
         id: "ttyt-huu-lung",
         name: "Trung tâm Y tế huyện Hữu Lũng",
         beds: 200,
         usual: 0.78,
+        lon: 106.345,
+        lat: 21.505,
     },
     Hospital {
         id: "ttyt-chi-lang",
         name: "Trung tâm Y tế huyện Chi Lăng",
         beds: 150,
         usual: 0.70,
+        lon: 106.575,
+        lat: 21.655,
     },
     Hospital {
         id: "ttyt-loc-binh",
         name: "Trung tâm Y tế huyện Lộc Bình",
         beds: 150,
         usual: 0.71,
+        lon: 106.915,
+        lat: 21.765,
     },
     Hospital {
         id: "ttyt-dinh-lap",
         name: "Trung tâm Y tế huyện Đình Lập",
         beds: 90,
         usual: 0.60,
+        lon: 107.095,
+        lat: 21.545,
     },
 ];
 

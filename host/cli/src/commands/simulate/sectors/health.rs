@@ -134,6 +134,7 @@ impl Health {
                     "hospitalName": h.name,
                     "bedsTotal": h.beds,
                     "bedsOccupied": self.occupied[i].round() as i64,
+                    "location": point(h.lon, h.lat),
                     "observedAt": k.t.rfc3339(),
                 }),
             ));

@@ -12,7 +12,7 @@ use serde_json::json;
 use super::Tick;
 use crate::commands::simulate::{
     clock::SimTime,
-    event::Draft,
+    event::{Draft, point},
     places::{LODGINGS, SITES},
     rng::Rng,
 };
@@ -61,7 +61,7 @@ impl Tourism {
                     "city.tourism.visitors",
                     SECTOR,
                     Some(s.id.to_owned()),
-                    json!({"site": s.id, "siteName": s.name, "present": present, "observedAt": k.t.rfc3339()}),
+                    json!({"site": s.id, "siteName": s.name, "present": present, "location": point(s.lon, s.lat), "observedAt": k.t.rfc3339()}),
                 ));
             }
         }
