@@ -5,7 +5,29 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The JSON body of every error answer (Open311's excepted): what
+/// [`ApiError`] sends, and its schema in the OpenAPI document.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"error": {"code": "invalid_query", "message": "`limit` must be a whole number from 1 to 1000: got `0`", "field": "limit"}}))]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorDetail,
+}
+
+/// The inside of an [`ErrorBody`].
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, machine-readable: `invalid_event`, `invalid_query`,
+    /// `not_found`, `route_behind`, `store_unavailable`, …
+    pub code: &'static str,
+    /// For people: what is wrong and how to fix it.
+    pub message: String,
+    /// The attribute, header or parameter at fault, or null.
+    pub field: Option<String>,
+}
 
 /// An error response: status, stable code, message, and the field at fault.
 #[derive(Debug)]
@@ -167,8 +189,13 @@ impl From<cityhub_cloudevents::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body =
-            json!({"error": {"code": self.code, "message": self.message, "field": self.field}});
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message: self.message,
+                field: self.field,
+            },
+        };
         let mut response = (self.status, Json(body)).into_response();
         if let Some(secs) = self.retry_after {
             response

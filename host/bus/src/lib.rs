@@ -54,6 +54,7 @@ mod retention;
 mod retry;
 mod route;
 mod slot;
+pub mod stream;
 mod tail;
 
 pub use breaker::Status as PluginStatus;

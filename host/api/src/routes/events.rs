@@ -3,35 +3,96 @@
 use std::collections::HashMap;
 
 use axum::{
-    Json, Router,
+    Json,
     body::Body,
     extract::{Query, State},
     http::{HeaderMap, StatusCode, header::CONTENT_LENGTH},
-    routing::post,
 };
 use cityhub_cloudevents::{Timestamp, TypePattern, http::parse_request};
 use cityhub_store::{Appended, EventQuery, StoredEvent};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{ApiError, AppState};
+use crate::{
+    ApiError, AppState, ErrorBody,
+    openapi::{BinaryData, CloudEventJson},
+};
 
 /// The most events `GET /v1/events` returns at once.
 pub const MAX_LIMIT: u32 = 1000;
 
 /// The events router.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/v1/events", post(ingest).get(list))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(ingest, list))
 }
 
-/// `POST /v1/events`: parses the request (structured, binary or batch mode),
-/// stores every event in one transaction, and only then answers `202` with
-/// the ids accepted (and those already stored before, as `duplicates`).
-/// Nothing is stored for a request with any invalid event.
+/// What `POST /v1/events` stored.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Ingested {
+    /// The ids of the events stored now.
+    pub accepted: Vec<String>,
+    /// The ids of events already in the log (same `source` and `id`), not stored again.
+    pub duplicates: Vec<String>,
+}
+
+/// A page of the log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventPage {
+    /// Oldest first.
+    pub events: Vec<LoggedEvent>,
+    /// The last event's position: pass it as `after` for the next page (null when empty).
+    pub next: Option<i64>,
+}
+
+/// One event of the log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoggedEvent {
+    /// Its position in the log.
+    pub seq: i64,
+    /// When it was stored (UTC, RFC 3339).
+    pub recorded_at: String,
+    /// The plugin that emitted it; null for an event ingested over HTTP.
+    pub origin: Option<String>,
+    /// The event, in the CloudEvents JSON format.
+    #[schema(value_type = CloudEventJson)]
+    pub event: Value,
+}
+
+/// Ingests CloudEvents (structured, binary or batch mode).
+///
+/// Parses the request, stores every event in one transaction, and only then
+/// answers `202` with the ids accepted (and those already stored before, as
+/// `duplicates`). Nothing is stored for a request with any invalid event.
+#[utoipa::path(
+    post,
+    path = "/v1/events",
+    tag = "events",
+    request_body(
+        description = "Structured mode (`application/cloudevents+json`), batch mode (`application/cloudevents-batch+json`, an array) or binary mode (any other content type, attributes in `ce-*` headers).",
+        content(
+            (CloudEventJson = "application/cloudevents+json"),
+            (Vec<CloudEventJson> = "application/cloudevents-batch+json"),
+            (BinaryData = "application/octet-stream"),
+        ),
+    ),
+    responses(
+        (status = 202, description = "Stored (durable) before this answer", body = Ingested),
+        (status = 400, description = "An invalid event (`invalid_event`, `invalid_json`, ...; `field` names the attribute) or a type not in `[ingest] accepts` (`type_not_accepted`); nothing stored", body = ErrorBody),
+        (status = 413, description = "The body or an event is over the limit (`payload_too_large`, `event_too_large`)", body = ErrorBody),
+        (status = 415, description = "A content type the CloudEvents HTTP binding does not allow (`unsupported_content_type`)", body = ErrorBody),
+        (status = 429, description = "A route is past its `max-lag` (`route_behind`); send again after `Retry-After`", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "Too many events wait for the log (`log_busy`), the log is unavailable (`store_unavailable`) or the host is shutting down; send again after `Retry-After`", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 async fn ingest(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Body,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<Ingested>), ApiError> {
     let limit = state.config.max_body;
     let declared = headers
         .get(CONTENT_LENGTH)
@@ -46,27 +107,42 @@ async fn ingest(
     let events = parse_request(&headers, bytes, &state.config.events)?;
     let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
     let appended = state.bus.ingest(events).await.map_err(ApiError::from)?;
-    let mut accepted = Vec::new();
-    let mut duplicates = Vec::new();
-    for (id, a) in ids.iter().zip(&appended) {
+    let mut out = Ingested {
+        accepted: Vec::new(),
+        duplicates: Vec::new(),
+    };
+    for (id, a) in ids.into_iter().zip(&appended) {
         match a {
-            Appended::New(_) => accepted.push(id.as_str()),
-            Appended::Duplicate(_) => duplicates.push(id.as_str()),
+            Appended::New(_) => out.accepted.push(id),
+            Appended::Duplicate(_) => out.duplicates.push(id),
         }
     }
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(json!({"accepted": accepted, "duplicates": duplicates})),
-    ))
+    Ok((StatusCode::ACCEPTED, Json(out)))
 }
 
-/// `GET /v1/events?type=PATTERN&since=RFC3339&after=SEQ&limit=N`: stored
-/// events (ingested and plugin outputs) in log order, oldest first. Page with
-/// `after` = the previous page's `next`.
+/// Reads the log: stored events (ingested and plugin outputs), oldest first.
+///
+/// Page with `after` = the previous page's `next`.
+#[utoipa::path(
+    get,
+    path = "/v1/events",
+    tag = "events",
+    params(
+        ("type" = Option<String>, Query, description = "A type pattern (`city.traffic.*`, `city.>`)"),
+        ("since" = Option<String>, Query, description = "Events that happened at or after this RFC 3339 time"),
+        ("after" = Option<i64>, Query, description = "Events after this log position"),
+        ("limit" = Option<u32>, Query, description = "At most this many, 1 to 1000 (default 100)"),
+    ),
+    responses(
+        (status = 200, description = "A page of the log", body = EventPage),
+        (status = 400, description = "A bad or unknown parameter (`invalid_query`; `field` names it)", body = ErrorBody),
+        (status = 500, description = "The log could not be read (`internal`)", body = ErrorBody),
+    )
+)]
 async fn list(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<EventPage>, ApiError> {
     let query = parse_query(&params)?;
     let events = state
         .bus
@@ -74,9 +150,10 @@ async fn list(
         .query(&query)
         .await
         .map_err(ApiError::internal)?;
-    let next = events.last().map(|e| e.seq);
-    let events: Vec<Value> = events.iter().map(render).collect();
-    Ok(Json(json!({"events": events, "next": next})))
+    Ok(Json(EventPage {
+        next: events.last().map(|e| e.seq),
+        events: events.iter().map(render).collect(),
+    }))
 }
 
 fn parse_query(params: &HashMap<String, String>) -> Result<EventQuery, ApiError> {
@@ -136,11 +213,11 @@ fn parse_query(params: &HashMap<String, String>) -> Result<EventQuery, ApiError>
     Ok(q)
 }
 
-fn render(e: &StoredEvent) -> Value {
-    json!({
-        "seq": e.seq,
-        "recorded_at": e.recorded_at.as_str(),
-        "origin": e.origin,
-        "event": e.event.to_json_value(),
-    })
+fn render(e: &StoredEvent) -> LoggedEvent {
+    LoggedEvent {
+        seq: e.seq,
+        recorded_at: e.recorded_at.as_str().to_owned(),
+        origin: e.origin.clone(),
+        event: e.event.to_json_value(),
+    }
 }

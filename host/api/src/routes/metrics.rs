@@ -1,22 +1,38 @@
 //! `GET /metrics`: Prometheus metrics, per plugin and for the log.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
-use axum::{
-    Router, extract::State, http::header::CONTENT_TYPE, response::IntoResponse, routing::get,
+use std::sync::{
+    Arc,
+    atomic::{AtomicU64, Ordering},
 };
 
-use crate::{ApiError, AppState, prometheus::Exposition};
+use axum::{Extension, extract::State, http::header::CONTENT_TYPE, response::IntoResponse};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{ApiError, AppState, ErrorBody, prometheus::Exposition, routes::stream};
 
 /// The metrics router.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/metrics", get(metrics))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(metrics))
 }
 
+/// Prometheus metrics: the log, ingest, routes, plugins, dead letters, streams.
+///
 /// Counters come from each route's `RouteStats` and each plugin's
 /// `PluginStats` (since the host started); the log position and dead-letter
 /// counts are read from the store at scrape time.
-async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "health",
+    responses(
+        (status = 200, description = "The Prometheus text exposition format, version 0.0.4", content_type = "text/plain; version=0.0.4", body = String),
+        (status = 500, description = "The store could not be read (`internal`)", body = ErrorBody),
+    )
+)]
+async fn metrics(
+    State(state): State<AppState>,
+    Extension(streams): Extension<Arc<stream::Stats>>,
+) -> Result<impl IntoResponse, ApiError> {
     let store = state.bus.store();
     let last = store.last_seq().await.map_err(ApiError::internal)?;
     let mut e = Exposition::default();
@@ -49,6 +65,22 @@ async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, Api
         e.family(name, "gauge", help);
         e.sample(name, &[], v as f64);
     }
+    e.family(
+        "cityhub_stream_open",
+        "gauge",
+        "Clients reading `GET /v1/stream` now.",
+    );
+    e.sample("cityhub_stream_open", &[], streams.open() as f64);
+    e.family(
+        "cityhub_stream_events_sent_total",
+        "counter",
+        "Events sent to `GET /v1/stream` clients.",
+    );
+    e.sample(
+        "cityhub_stream_events_sent_total",
+        &[],
+        streams.sent() as f64,
+    );
     e.family(
         "cityhub_open311_requests_total",
         "counter",

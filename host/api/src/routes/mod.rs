@@ -7,3 +7,4 @@ pub mod health;
 pub mod metrics;
 pub mod open311;
 pub mod ops;
+pub mod stream;

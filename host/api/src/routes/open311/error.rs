@@ -6,7 +6,8 @@ use axum::{
     http::{StatusCode, header::RETRY_AFTER},
     response::{IntoResponse, Response},
 };
-use serde_json::json;
+
+use super::doc::Problem;
 
 /// An Open311 error answer.
 #[derive(Debug)]
@@ -84,7 +85,10 @@ impl IntoResponse for GeoReportError {
         let body: Vec<_> = self
             .descriptions
             .iter()
-            .map(|d| json!({"code": code, "description": d}))
+            .map(|d| Problem {
+                code,
+                description: d.clone(),
+            })
             .collect();
         let mut response = (self.status, Json(body)).into_response();
         if let Some(secs) = self.retry_after {

@@ -12,6 +12,7 @@
 //! Errors use the GeoReport format ([`GeoReportError`]), every problem at
 //! once. Without `[open311]` in city.toml every endpoint answers `404`.
 
+mod doc;
 mod error;
 pub mod form;
 mod query;
@@ -23,12 +24,10 @@ pub mod submit;
 
 use std::{sync::Arc, time::Duration};
 
-use axum::{
-    Router,
-    routing::{get, post},
-};
+use axum::http::{StatusCode, Uri};
 use cityhub_bus::Bus;
 use cityhub_config::Open311Config;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub use error::GeoReportError;
 pub use stats::Stats;
@@ -63,27 +62,42 @@ impl Open311 {
 }
 
 /// The Open311 router.
-pub fn router(state: &AppState) -> Router<AppState> {
+pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
     let o = Open311 {
         bus: state.bus.clone(),
         config: state.config.open311.clone(),
         stats: state.config.open311_stats.clone(),
     };
-    Router::new()
-        .route("/open311/v2/services.json", get(services::list))
-        .route("/open311/v2/services/{file}", get(services::definition))
-        .route(
-            "/open311/v2/requests.json",
-            post(requests::submit).get(requests::list),
-        )
-        .route("/open311/v2/requests/{file}", get(requests::one))
-        .route("/open311/v2/services.xml", get(xml))
-        .route("/open311/v2/requests.xml", get(xml).post(xml))
+    OpenApiRouter::new()
+        .routes(routes!(services::list))
+        .routes(routes!(services::definition))
+        .routes(routes!(requests::submit, requests::list))
+        .routes(routes!(requests::one))
+        .routes(routes!(services_xml))
+        .routes(routes!(requests_xml))
         .with_state(o)
 }
 
-async fn xml(uri: axum::http::Uri) -> GeoReportError {
-    GeoReportError::json_only(axum::http::StatusCode::BAD_REQUEST, uri.path())
+/// The services in XML: refused, only JSON is served.
+#[utoipa::path(
+    get,
+    path = "/open311/v2/services.xml",
+    tag = "open311",
+    responses((status = 400, description = "Only JSON is served: ask for `services.json`", body = Vec<doc::Problem>))
+)]
+async fn services_xml(uri: Uri) -> GeoReportError {
+    GeoReportError::json_only(StatusCode::BAD_REQUEST, uri.path())
+}
+
+/// Requests in XML: refused, only JSON is served.
+#[utoipa::path(
+    method(get, post),
+    path = "/open311/v2/requests.xml",
+    tag = "open311",
+    responses((status = 400, description = "Only JSON is served: use `requests.json`", body = Vec<doc::Problem>))
+)]
+async fn requests_xml(uri: Uri) -> GeoReportError {
+    GeoReportError::json_only(StatusCode::BAD_REQUEST, uri.path())
 }
 
 /// `{name}.json` → `name`; `.xml` and others are refused.
@@ -93,10 +107,7 @@ fn split_format<'a>(file: &'a str, prefix: &str) -> Result<&'a str, GeoReportErr
     }
     let path = format!("{prefix}{file}");
     if file.ends_with(".xml") {
-        Err(GeoReportError::json_only(
-            axum::http::StatusCode::BAD_REQUEST,
-            &path,
-        ))
+        Err(GeoReportError::json_only(StatusCode::BAD_REQUEST, &path))
     } else {
         Err(GeoReportError::not_found(format!(
             "`{path}` names no format: add `.json`"

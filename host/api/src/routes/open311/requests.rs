@@ -12,13 +12,41 @@ use axum::{
 use cityhub_cloudevents::{CloudEvent, EventType, Timestamp};
 use serde_json::{Value, json};
 
-use super::{GeoReportError, Open311, READ_YOUR_WRITES, form, query, render, split_format, submit};
+use super::{
+    GeoReportError, Open311, READ_YOUR_WRITES,
+    doc::{Created, NewRequest, Problem, ServiceRequest},
+    form, query, render, split_format, submit,
+};
 
 /// The `source` of the events the Open311 endpoint makes.
 pub const SOURCE: &str = "/cityhub/open311";
 
-/// `201 [{"service_request_id", "service_notice", "account_id": null}]`
-/// once the report is stored and in the read model.
+/// Submits a citizen's report: it becomes a `city.fieldreport.submitted` event.
+///
+/// `201 [{"service_request_id", "service_notice", "account_id": null}]` once
+/// the report is stored and in the read model (at most 2 s), so a `GET`
+/// right after finds it.
+#[utoipa::path(
+    post,
+    path = "/open311/v2/requests.json",
+    tag = "open311",
+    request_body(
+        description = "The report's fields, form-encoded or as a JSON object",
+        content(
+            (NewRequest = "application/x-www-form-urlencoded"),
+            (NewRequest = "application/json"),
+        ),
+    ),
+    responses(
+        (status = 201, description = "Stored", body = Vec<Created>),
+        (status = 400, description = "Every problem with the fields, one element each", body = Vec<Problem>),
+        (status = 404, description = "Open311 is not configured", body = Vec<Problem>),
+        (status = 429, description = "A route is behind; send again after `Retry-After`", body = Vec<Problem>,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "The log is busy or unavailable; send again after `Retry-After`", body = Vec<Problem>,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 pub async fn submit(
     State(o): State<Open311>,
     headers: HeaderMap,
@@ -74,7 +102,20 @@ async fn submit_inner(
     ))
 }
 
-/// `[request]`, or `404`.
+/// One service request, by id.
+///
+/// Answers `[request]` (a one-element array, as the spec does), or `404`.
+#[utoipa::path(
+    get,
+    path = "/open311/v2/requests/{file}",
+    tag = "open311",
+    params(("file" = String, Path, description = "`{service_request_id}.json`")),
+    responses(
+        (status = 200, description = "The request", body = Vec<ServiceRequest>),
+        (status = 400, description = "`.xml` asked: only JSON is served", body = Vec<Problem>),
+        (status = 404, description = "No such request, no `.json`, or Open311 not configured", body = Vec<Problem>),
+    )
+)]
 pub async fn one(
     State(o): State<Open311>,
     Path(file): Path<String>,
@@ -100,7 +141,28 @@ pub async fn one(
     r
 }
 
-/// The requests matching the filters, newest first, at most 1000.
+/// Service requests matching the filters, newest first, at most 1000.
+///
+/// Without dates, the last 90 days.
+#[utoipa::path(
+    get,
+    path = "/open311/v2/requests.json",
+    tag = "open311",
+    params(
+        ("service_request_id" = Option<String>, Query, description = "Comma-separated ids (the other filters are then ignored)"),
+        ("service_code" = Option<String>, Query, description = "Comma-separated service codes"),
+        ("start_date" = Option<String>, Query, description = "Requested at or after this RFC 3339 time"),
+        ("end_date" = Option<String>, Query, description = "Requested at or before this RFC 3339 time"),
+        ("status" = Option<String>, Query, description = "`open`, `closed` or `open,closed`"),
+        ("jurisdiction_id" = Option<String>, Query, description = "Must be this city's, if given"),
+        ("api_key" = Option<String>, Query, description = "Accepted and ignored"),
+    ),
+    responses(
+        (status = 200, description = "The requests", body = Vec<ServiceRequest>),
+        (status = 400, description = "Every problem with the filters, one element each", body = Vec<Problem>),
+        (status = 404, description = "Open311 is not configured", body = Vec<Problem>),
+    )
+)]
 pub async fn list(
     State(o): State<Open311>,
     Query(params): Query<BTreeMap<String, String>>,

@@ -4,39 +4,63 @@ use axum::{
     Json,
     extract::{Path, State},
 };
-use serde_json::{Value, json};
 
-use super::{GeoReportError, Open311, split_format};
+use super::{
+    GeoReportError, Open311,
+    doc::{Problem, Service},
+    split_format,
+};
 
-/// The services of the `[open311] plugin`'s `config.services`.
-pub async fn list(State(o): State<Open311>) -> Result<Json<Value>, GeoReportError> {
+/// The services citizens can report to.
+///
+/// The `[open311] plugin`'s `config.services`.
+#[utoipa::path(
+    get,
+    path = "/open311/v2/services.json",
+    tag = "open311",
+    responses(
+        (status = 200, description = "Every service", body = Vec<Service>),
+        (status = 404, description = "Open311 is not configured", body = Vec<Problem>),
+    )
+)]
+pub async fn list(State(o): State<Open311>) -> Result<Json<Vec<Service>>, GeoReportError> {
     let r = o.with(|c| {
-        Ok(Json(Value::Array(
+        Ok(Json(
             c.services
                 .iter()
-                .map(|s| {
-                    json!({
-                        "service_code": s.service_code,
-                        "service_name": s.service_name,
-                        "description": s.description,
-                        "metadata": false,
-                        "type": "realtime",
-                        "keywords": s.keywords.join(","),
-                        "group": s.group,
-                    })
+                .map(|s| Service {
+                    service_code: s.service_code.clone(),
+                    service_name: s.service_name.clone(),
+                    description: s.description.clone(),
+                    metadata: false,
+                    ty: "realtime",
+                    keywords: s.keywords.join(","),
+                    group: s.group.clone(),
                 })
                 .collect(),
-        )))
+        ))
     });
     o.stats.count("services", super::outcome(&r));
     r
 }
 
-/// A service definition: no service has metadata, so there is none to give.
+/// A service definition: none exists, as no service has metadata.
+///
+/// Always `404`, saying whether the service exists (its `metadata` is false).
+#[utoipa::path(
+    get,
+    path = "/open311/v2/services/{file}",
+    tag = "open311",
+    params(("file" = String, Path, description = "`{service_code}.json`")),
+    responses(
+        (status = 400, description = "`.xml` asked: only JSON is served", body = Vec<Problem>),
+        (status = 404, description = "No definition: the service has no metadata, or there is no such service", body = Vec<Problem>),
+    )
+)]
 pub async fn definition(
     State(o): State<Open311>,
     Path(file): Path<String>,
-) -> Result<Json<Value>, GeoReportError> {
+) -> Result<Json<serde_json::Value>, GeoReportError> {
     let r = o.with(|c| {
         let code = split_format(&file, "/open311/v2/services/")?;
         if c.services.iter().any(|s| s.service_code == code) {
