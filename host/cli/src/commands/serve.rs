@@ -91,10 +91,12 @@ async fn serve(config: CityConfig, args: Args) -> anyhow::Result<()> {
         open311: config.open311.clone().map(Arc::new),
         ..ApiConfig::default()
     };
+    // The API, and the operations centre's dashboard at `/` beside it.
     let app = cityhub_api::router(AppState {
         bus: bus.clone(),
         config: Arc::new(api),
-    });
+    })
+    .merge(cityhub_dashboard::router());
     let listen = args.listen.unwrap_or(config.server.listen);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
