@@ -147,13 +147,13 @@ fn where_to_look(host: &host::Host, speed: f64, start: SimTime) -> String {
     format!(
         "\ncityhub demo: Lạng Sơn simulated from {start} at {speed}× (a simulated hour every {hour:.0} s);\n\
          the fruit-season jam at Hữu Nghị (QL1A) begins {lead} simulated hours in (≈{lead_wall:.0} s from now).\n\n\
-         \x20 the API          {u}/v1/events?type=city.ioc.alert   (any type pattern: city.>, city.traffic.>)\n\
-         \x20 routes           {u}/v1/routes\n\
-         \x20 plugins          {u}/v1/plugins\n\
-         \x20 metrics          {u}/metrics\n\
+         \x20 dashboard        {u}/   (Vietnamese; the language button switches to English)\n\
+         \x20 ops API          {u}/v1/ops/alerts, kpis, incidents, map, health\n\
+         \x20 live events      {u}/v1/stream?type=city.ioc.>   (server-sent events)\n\
+         \x20 the log          {u}/v1/events?type=city.ioc.alert   (any type pattern: city.>, city.traffic.>)\n\
          \x20 field reports    {u}/open311/v2/requests.json\n\
-         \x20 health           {u}/healthz\n\
-         \x20 dashboard        not there yet (issue 5)\n\
+         \x20 API document     {u}/v1/openapi.json\n\
+         \x20 metrics          {u}/metrics\n\
          \x20 host log         {log}\n\n\
          Ctrl-C stops the simulator, then the host.\n\n",
         start = start.rfc3339(),
