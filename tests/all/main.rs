@@ -15,6 +15,7 @@ mod city;
 mod cli;
 mod cli_bus;
 mod crash;
+mod dashboard;
 mod deadletters;
 mod durability;
 mod ingest;
