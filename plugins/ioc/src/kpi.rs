@@ -103,6 +103,10 @@ pub struct Kpi<'a> {
     /// The scope's human name, if it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_name: Option<&'a str>,
+    /// The sector's own name (the sector KPI only, for a configured sector):
+    /// what a dashboard titles the sector's tile with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sector_name: Option<&'a Text>,
     /// The span the figure covers.
     pub calculation_period: Period,
     /// When the figure was observed.
@@ -164,6 +168,7 @@ pub fn indicator(
         organization,
         scope: &ind.scope,
         scope_name: ind.scope_name.as_deref(),
+        sector_name: None,
         calculation_period: Period {
             from: At(record.map_or(at, |r| r.observed_at.0)).local(),
             to: At(at).local(),
@@ -273,6 +278,7 @@ fn sector_standing(
         organization: entry.map(|s| &s.organization),
         scope: sector,
         scope_name: None,
+        sector_name: entry.map(|s| &s.name),
         calculation_period: Period {
             from: At(last.unwrap_or(now)).local(),
             to: At(now).local(),

@@ -58,6 +58,7 @@ fn an_indicator_becomes_a_fiware_kpi() {
             "unit": "count",
             "currentStanding": "warning",
             "organization": {"vi": "Sở Y tế tỉnh Lạng Sơn", "en": "Lạng Sơn Department of Health"},
+            "sectorName": {"vi": "Y tế", "en": "Health"},
             "scope": "health",
             "calculationPeriod": {"from": "2026-11-27T07:00:00+07:00", "to": "2026-11-27T08:00:00+07:00"},
             "dateModified": "2026-11-27T08:00:00+07:00",

@@ -54,7 +54,8 @@ pub struct Kpi {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Sector {
     sector: String,
-    /// The sector's name, `{"vi", "en"}`, null before its sector KPI.
+    /// The sector's name, `{"vi", "en"}` (the sector KPI's `sectorName`,
+    /// else its `name`), null before its sector KPI.
     #[schema(value_type = Option<Object>)]
     name: Value,
     /// The worst standing of its KPIs.
@@ -106,7 +107,11 @@ pub async fn kpis(
         });
         if row.id == format!("kpi/{}", row.sector) {
             let data: Value = serde_json::from_str(&row.data).unwrap_or(Value::Null);
-            s.name = data.get("name").cloned().unwrap_or(Value::Null);
+            s.name = data
+                .get("sectorName")
+                .or_else(|| data.get("name"))
+                .cloned()
+                .unwrap_or(Value::Null);
             s.standing = row.standing;
             s.value = Some(row.value);
         } else {
