@@ -36,10 +36,11 @@ pub fn router(state: AppState) -> Router {
     let (api, mut doc) = documented(&state).split_for_parts();
     openapi::name_operations(&mut doc);
     api.layer(Extension(openapi::Document(Arc::new(doc))))
-        .layer(Extension(Arc::new(routes::stream::Stats::default())))
         // The dashboard (crate cityhub-dashboard) is merged here, at `/`: a
         // plain `Router` of static pages, outside the API document.
-        .fallback(|| async { ApiError::not_found("no such endpoint; see README.md for the API") })
+        .fallback(|| async {
+            ApiError::not_found("no such endpoint; `GET /v1/openapi.json` lists every endpoint")
+        })
         .with_state(state)
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }

@@ -6,7 +6,7 @@ use cityhub_bus::Bus;
 use cityhub_cloudevents::http::Limits;
 use cityhub_config::Open311Config;
 
-use crate::routes::open311::Stats;
+use crate::routes::{open311::Stats, stream::Streams};
 
 /// Limits of the HTTP layer.
 #[derive(Debug, Clone)]
@@ -20,6 +20,9 @@ pub struct ApiConfig {
     pub open311: Option<Arc<Open311Config>>,
     /// The Open311 endpoint's counters (`/metrics`).
     pub open311_stats: Arc<Stats>,
+    /// The live streams (`GET /v1/stream`): counters, and
+    /// [`Streams::close`] to end them when the host shuts down.
+    pub streams: Arc<Streams>,
 }
 
 impl Default for ApiConfig {
@@ -29,6 +32,7 @@ impl Default for ApiConfig {
             events: Limits::default(),
             open311: None,
             open311_stats: Arc::default(),
+            streams: Arc::default(),
         }
     }
 }

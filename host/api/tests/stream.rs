@@ -226,6 +226,36 @@ async fn a_resume_older_than_the_memory_tail_reads_the_store() {
 }
 
 #[tokio::test]
+async fn closing_the_streams_ends_them_so_a_graceful_shutdown_can_finish() {
+    let host = Host::start().await;
+    let mut stream = Reader::open(&host, "", None).await;
+    host.post(&[event("city.test.tick", "before")]).await;
+    assert_eq!(stream.ids(1).await, ["before"]);
+    host.streams.close();
+    let end = tokio::time::timeout(Duration::from_secs(10), stream.response.chunk())
+        .await
+        .expect("the stream ends within 10 s");
+    assert!(
+        end.expect("a clean end").is_none(),
+        "the response completes"
+    );
+    let r = host
+        .client
+        .get(host.url("/v1/stream"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "shutting_down");
+    assert!(
+        host.text("/metrics")
+            .await
+            .contains("\ncityhub_stream_open 0\n")
+    );
+}
+
+#[tokio::test]
 async fn a_bad_pattern_or_position_is_a_400_naming_it() {
     let host = Host::start().await;
     let get = |q: &'static str| {

@@ -1,14 +1,11 @@
 //! `GET /metrics`: Prometheus metrics, per plugin and for the log.
 
-use std::sync::{
-    Arc,
-    atomic::{AtomicU64, Ordering},
-};
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use axum::{Extension, extract::State, http::header::CONTENT_TYPE, response::IntoResponse};
+use axum::{extract::State, http::header::CONTENT_TYPE, response::IntoResponse};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{ApiError, AppState, ErrorBody, prometheus::Exposition, routes::stream};
+use crate::{ApiError, AppState, ErrorBody, prometheus::Exposition};
 
 /// The metrics router.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -29,10 +26,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 500, description = "The store could not be read (`internal`)", body = ErrorBody),
     )
 )]
-async fn metrics(
-    State(state): State<AppState>,
-    Extension(streams): Extension<Arc<stream::Stats>>,
-) -> Result<impl IntoResponse, ApiError> {
+async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+    let streams = &state.config.streams;
     let store = state.bus.store();
     let last = store.last_seq().await.map_err(ApiError::internal)?;
     let mut e = Exposition::default();

@@ -21,10 +21,8 @@
 //! through a channel of [`BUFFER`] events. A slow client only makes the task
 //! wait on that channel, so it reads the log behind (from the store once the
 //! in-memory tail no longer reaches back) and loses nothing: a stream holds
-//! at most a window and the buffer. The task ends when the client goes.
-//!
-//! Limit: an open stream holds its connection, so a host shutting down
-//! gracefully waits for streaming clients to go.
+//! at most a window and the buffer. The task ends when the client goes, or
+//! when the host closes its streams ([`Streams::close`]) as it shuts down.
 
 use std::{
     collections::HashMap,
@@ -37,7 +35,6 @@ use std::{
 };
 
 use axum::{
-    Extension,
     extract::{Query, State},
     http::HeaderMap,
     response::{
@@ -48,7 +45,7 @@ use axum::{
 use cityhub_bus::{Bus, stream::MAX_WINDOW};
 use cityhub_cloudevents::TypePattern;
 use cityhub_store::{Seq, StoredEvent};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio_stream::wrappers::ReceiverStream;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -70,14 +67,26 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(stream))
 }
 
-/// Streams open now and events sent since the host started (`/metrics`).
-#[derive(Debug, Default)]
-pub struct Stats {
+/// The streams of one host: how many are open, how many events they sent
+/// (`/metrics`), and the signal that ends them all ([`Streams::close`]).
+#[derive(Debug)]
+pub struct Streams {
     open: AtomicU64,
     sent: AtomicU64,
+    closing: watch::Sender<bool>,
 }
 
-impl Stats {
+impl Default for Streams {
+    fn default() -> Self {
+        Self {
+            open: AtomicU64::new(0),
+            sent: AtomicU64::new(0),
+            closing: watch::channel(false).0,
+        }
+    }
+}
+
+impl Streams {
     /// Streams open now.
     pub fn open(&self) -> u64 {
         self.open.load(Ordering::Relaxed)
@@ -87,21 +96,43 @@ impl Stats {
     pub fn sent(&self) -> u64 {
         self.sent.load(Ordering::Relaxed)
     }
+
+    /// Ends every open stream (its response completes; an `EventSource`
+    /// reconnects with `Last-Event-ID`) and refuses new ones with `503`.
+    /// Call it when the host starts shutting down: a graceful HTTP shutdown
+    /// waits for open responses, and a stream's never ends on its own.
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    fn closed(&self) -> bool {
+        *self.closing.borrow()
+    }
 }
 
-/// Counts a stream as open while it lives.
-struct Open(Arc<Stats>);
+/// Counts a stream as open while it lives, and tells it when to end.
+struct Open {
+    streams: Arc<Streams>,
+    closing: watch::Receiver<bool>,
+}
 
 impl Open {
-    fn new(stats: Arc<Stats>) -> Self {
-        stats.open.fetch_add(1, Ordering::Relaxed);
-        Self(stats)
+    fn new(streams: Arc<Streams>) -> Self {
+        streams.open.fetch_add(1, Ordering::Relaxed);
+        let closing = streams.closing.subscribe();
+        Self { streams, closing }
+    }
+
+    /// Completes once [`Streams::close`] is called.
+    async fn closing(&mut self) {
+        // An error means the sender is gone with the host: end too.
+        let _ = self.closing.wait_for(|c| *c).await;
     }
 }
 
 impl Drop for Open {
     fn drop(&mut self) {
-        self.0.open.fetch_sub(1, Ordering::Relaxed);
+        self.streams.open.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -123,18 +154,22 @@ impl Drop for Open {
     responses(
         (status = 200, description = "`text/event-stream`: `id: <seq>`, `event: cloudevent`, `data: <CloudEvent JSON>` per event", content_type = "text/event-stream", body = String),
         (status = 400, description = "A bad pattern, position or unknown parameter (`invalid_query`; `field` names it)", body = ErrorBody),
+        (status = 503, description = "The host is shutting down (`shutting_down`)", body = ErrorBody),
     )
 )]
 async fn stream(
     State(state): State<AppState>,
-    Extension(stats): Extension<Arc<Stats>>,
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<impl IntoResponse, ApiError> {
     let (patterns, after) = parse(&params, &headers)?;
+    let streams = state.config.streams.clone();
+    if streams.closed() {
+        return Err(ApiError::from(cityhub_bus::Error::ShuttingDown));
+    }
     let after = after.unwrap_or_else(|| state.bus.last_seq());
     let (tx, rx) = mpsc::channel(BUFFER);
-    let open = Open::new(stats);
+    let open = Open::new(streams);
     tokio::spawn(follow(state.bus.clone(), after, patterns, tx, open));
     Ok(Sse::new(ReceiverStream::new(rx))
         .keep_alive(KeepAlive::new().interval(KEEP_ALIVE).text(" keepalive")))
@@ -195,13 +230,13 @@ fn position(v: &str, field: &str) -> Result<Seq, ApiError> {
 }
 
 /// Follows the log after `at` and sends what matches, until the client
-/// goes (the receiver is dropped).
+/// goes (the receiver is dropped) or the streams close.
 async fn follow(
     bus: Arc<Bus>,
     mut at: Seq,
     patterns: Vec<TypePattern>,
     tx: mpsc::Sender<Result<Event, Infallible>>,
-    open: Open,
+    mut open: Open,
 ) {
     loop {
         let appended = bus.next_append();
@@ -215,6 +250,7 @@ async fn follow(
                 tokio::select! {
                     _ = tokio::time::sleep(RETRY) => continue,
                     _ = tx.closed() => return,
+                    _ = open.closing() => return,
                 }
             }
         };
@@ -222,6 +258,7 @@ async fn follow(
             tokio::select! {
                 _ = appended => continue,
                 _ = tx.closed() => return,
+                _ = open.closing() => return,
             }
         };
         for e in &window {
@@ -231,9 +268,13 @@ async fn follow(
             let Some(event) = render(e) else { continue };
             // Counted before it is handed over, so a client that has read
             // an event finds it counted.
-            open.0.sent.fetch_add(1, Ordering::Relaxed);
-            if tx.send(Ok(event)).await.is_err() {
-                open.0.sent.fetch_sub(1, Ordering::Relaxed);
+            open.streams.sent.fetch_add(1, Ordering::Relaxed);
+            let sent = tokio::select! {
+                r = tx.send(Ok(event)) => r.is_ok(),
+                _ = open.closing() => false,
+            };
+            if !sent {
+                open.streams.sent.fetch_sub(1, Ordering::Relaxed);
                 return;
             }
         }

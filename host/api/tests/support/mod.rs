@@ -5,7 +5,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use cityhub_api::{ApiConfig, AppState};
+use cityhub_api::{ApiConfig, AppState, routes::stream::Streams};
 use cityhub_bus::{Bus, BusOptions};
 use cityhub_cloudevents::CloudEvent;
 use cityhub_store::Store;
@@ -17,6 +17,8 @@ pub struct Host {
     pub base: String,
     /// The bus behind it.
     pub bus: Arc<Bus>,
+    /// Its live streams.
+    pub streams: Arc<Streams>,
     /// A client for it.
     pub client: reqwest::Client,
     _dir: tempfile::TempDir,
@@ -44,9 +46,11 @@ impl Host {
             .expect("start the bus");
         // No clock ticks in the log while a test runs: only what it posts.
         bus.set_tick(Duration::from_secs(24 * 3600));
+        let config = ApiConfig::default();
+        let streams = config.streams.clone();
         let app = cityhub_api::router(AppState {
             bus: bus.clone(),
-            config: Arc::new(ApiConfig::default()),
+            config: Arc::new(config),
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -56,6 +60,7 @@ impl Host {
         Self {
             base,
             bus,
+            streams,
             client: reqwest::Client::new(),
             _dir: dir,
         }
