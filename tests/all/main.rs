@@ -31,6 +31,7 @@ mod routes;
 mod sandbox;
 mod scenario;
 mod simulate;
+mod stream;
 mod support;
 mod traffic;
 mod vendor;

@@ -91,6 +91,9 @@ async fn serve(config: CityConfig, args: Args) -> anyhow::Result<()> {
         open311: config.open311.clone().map(Arc::new),
         ..ApiConfig::default()
     };
+    // Open `/v1/stream` responses never end by themselves: the shutdown
+    // closes them, or the graceful shutdown would wait for them for ever.
+    let streams = api.streams.clone();
     // The API, and the operations centre's dashboard at `/` beside it.
     let app = cityhub_api::router(AppState {
         bus: bus.clone(),
@@ -106,7 +109,10 @@ async fn serve(config: CityConfig, args: Args) -> anyhow::Result<()> {
     let watcher = reload::watch(args.config.clone(), config, runtime, loaded, bus.clone())?;
     info!(address = %listener.local_addr()?, "cityhub is serving; POST CloudEvents to /v1/events");
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            streams.close();
+        })
         .await
         .context("serving HTTP")?;
     info!("shutting down: letting plugins finish their current batches");
