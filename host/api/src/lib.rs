@@ -36,8 +36,8 @@ pub fn router(state: AppState) -> Router {
     let (api, mut doc) = documented(&state).split_for_parts();
     openapi::name_operations(&mut doc);
     api.layer(Extension(openapi::Document(Arc::new(doc))))
-        // The dashboard (crate cityhub-dashboard) is merged here, at `/`: a
-        // plain `Router` of static pages, outside the API document.
+        // `cityhub serve` merges the dashboard (crate cityhub-dashboard) at
+        // `/` beside this router: static pages, outside the API document.
         .fallback(|| async {
             ApiError::not_found("no such endpoint; `GET /v1/openapi.json` lists every endpoint")
         })
