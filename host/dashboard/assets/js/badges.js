@@ -11,7 +11,7 @@ const ICONS = {
   severity: { critical: "◆", high: "▲", medium: "●", low: "▼", informational: "ℹ" },
   standing: { good: "✔", warning: "!", bad: "✖", none: "–" },
   state: { open: "○", acknowledged: "◐", assigned: "➜", resolved: "✔" },
-  sla: { "on-time": "✔", "due-soon": "⌛", overdue: "✖", closed: "■", none: "–" },
+  sla: { "on-time": "✔", "due-soon": "◔", overdue: "✖", closed: "■", none: "–" },
   level: { free: "●", heavy: "▲", severe: "◆", cleared: "○" },
   plugin: { running: "▶", suspended: "‖" },
 };

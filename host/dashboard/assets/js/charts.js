@@ -1,5 +1,6 @@
 // Hand-drawn SVG line charts: one panel per KPI series (axes, ticks, labels,
-// the line and its latest value), laid out in a grid inside one <svg>.
+// the line and its latest value), laid out in a grid inside one <svg>. A
+// KPI holds its value until it changes, so lines step and run on to "now".
 
 import { svg } from "./dom.js";
 import { hourMinute, value } from "./format.js";
@@ -7,7 +8,7 @@ import { t, text } from "./i18n.js";
 
 const PANEL_W = 440;
 const PANEL_H = 230;
-const M = { left: 78, right: 56, top: 50, bottom: 34 };
+const M = { left: 78, right: 84, top: 50, bottom: 34 };
 const COLUMNS = 3;
 
 const fmt = (x) => x.toFixed(1);
@@ -92,13 +93,14 @@ function panel(series, x0, y0, from, to) {
     );
   }
   plot.append(svg("path", { class: "axis", d: `M0,0V${hgt}H${w}` }));
-  const d = points.map(([at, v], i) => `${i ? "L" : "M"}${fmt(sx(at))},${fmt(sy(v))}`).join("");
+  // a KPI keeps its value until the next change: steps, and a level run on to `to`
+  const d = points.map(([at, v], i) => `${i ? `H${fmt(sx(at))}V` : `M${fmt(sx(at))},`}${fmt(sy(v))}`).join("") + `H${fmt(w)}`;
   const [lastAt, lastV] = points[points.length - 1];
   const latest = value(lastV, series.unit);
   plot.append(
     svg("path", { class: "chart-line", d }, svg("title", {}, `${name}: ${latest}`)),
     svg("circle", { class: "chart-dot", cx: fmt(sx(lastAt)), cy: fmt(sy(lastV)), r: 4 }),
-    svg("text", { class: "chart-latest", x: fmt(Math.min(w + 4, sx(lastAt) + 6)), y: fmt(sy(lastV) - 8), "text-anchor": "end" }, latest),
+    svg("text", { class: "chart-latest", x: fmt(w + 6), y: fmt(sy(lastV) + 5) }, latest),
   );
   return g;
 }
