@@ -2,7 +2,8 @@
 //! 100 events per request) → stored → traffic plugin → outputs and position
 //! committed, on a SQLite file. Baselines measured in the same run: appending
 //! the same events straight to the store, and the same HTTP ingest with no
-//! plugin behind it.
+//! plugin behind it. Last, the same with the operations centre's read model
+//! (the ops projection, as `cityhub serve` runs it) also keeping up.
 //!
 //! Run with `cargo bench -p cityhub-tests --bench ingest`.
 
@@ -45,16 +46,27 @@ fn main() {
         println!("\n== ingest, {REQUESTS} requests x {PER_REQUEST} events, {CLIENTS} concurrent clients, SQLite");
         println!("store.append only (baseline):       {store_only:>10.0} events/s");
 
-        let http_only = run_http(&bodies, false).await;
+        let http_only = run_http(&bodies, false, false).await;
         println!("HTTP ingest, no plugin:             {http_only:>10.0} events/s = {:.2}x baseline", http_only / store_only);
-        let full = run_http(&bodies, true).await;
+        let full = run_http(&bodies, true, false).await;
         println!("HTTP → traffic plugin → committed:  {full:>10.0} events/s = {:.2}x baseline", full / store_only);
+        let ops = run_http(&bodies, true, true).await;
+        println!(
+            "... + the ops read model projected:  {ops:>10.0} events/s = {:.2}x baseline = {:.2}x without it",
+            ops / store_only,
+            ops / full
+        );
     });
 }
 
 /// Runs the host in-process on a fresh SQLite file; returns events/s from the
-/// first request to the last event stored (and, with the plugin, processed and committed).
-async fn run_http(bodies: &Arc<Vec<(Vec<CloudEvent>, Vec<u8>)>>, with_plugin: bool) -> f64 {
+/// first request to the last event stored (and, with the plugin, processed and
+/// committed; with `ops`, also projected into the ops read model).
+async fn run_http(
+    bodies: &Arc<Vec<(Vec<CloudEvent>, Vec<u8>)>>,
+    with_plugin: bool,
+    ops: bool,
+) -> f64 {
     let (store, _dir) = fresh_store().await;
     let runtime = Runtime::new(RuntimeConfig {
         max_instances: 16,
@@ -82,7 +94,11 @@ async fn run_http(bodies: &Arc<Vec<(Vec<CloudEvent>, Vec<u8>)>>, with_plugin: bo
     } else {
         Vec::new()
     };
-    let bus = Bus::start(store.clone(), handles, routes, BusOptions::default())
+    let options = BusOptions {
+        ops,
+        ..BusOptions::default()
+    };
+    let bus = Bus::start(store.clone(), handles, routes, options)
         .await
         .expect("bus");
     let app = cityhub_api::router(AppState {
@@ -127,6 +143,11 @@ async fn run_http(bodies: &Arc<Vec<(Vec<CloudEvent>, Vec<u8>)>>, with_plugin: bo
         {
             tokio::time::sleep(std::time::Duration::from_millis(2)).await;
         }
+    }
+    if ops {
+        let last = store.last_seq().await.expect("last seq");
+        bus.wait_ops_projected(last, std::time::Duration::from_secs(600))
+            .await;
     }
     let rate = (REQUESTS * PER_REQUEST) as f64 / t.elapsed().as_secs_f64();
     bus.shutdown().await;
