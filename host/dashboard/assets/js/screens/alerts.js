@@ -107,8 +107,9 @@ export function alertsScreen(section, app) {
     resolve.addEventListener("click", () => act(el, "resolve", {}));
     assign.addEventListener("click", () => {
       if (formSlot.firstChild) return closeForm(el);
-      app.operator(); // asks for the name now if it is missing; the form checks again
-      openForm(el);
+      // asks for the name now if it is missing (the focus goes there); the form checks again
+      const named = app.operator() != null;
+      openForm(el, named);
     });
     return el;
   }
@@ -131,7 +132,7 @@ export function alertsScreen(section, app) {
     if (alert.state === "resolved") closeForm(el);
   }
 
-  function openForm(el) {
+  function openForm(el, focus) {
     const p = el._parts;
     const deadline = new Date((app.now ? Date.parse(app.now) : Date.now()) + DEFAULT_DEADLINE_HOURS * 3600 * 1000);
     const id = `assign-${Math.random().toString(36).slice(2)}`;
@@ -160,7 +161,7 @@ export function alertsScreen(section, app) {
     });
     p.formSlot.replaceChildren(form);
     p.assign.setAttribute("aria-expanded", "true");
-    if (document.activeElement?.id !== "operator-name") form.querySelector("input").focus();
+    if (focus) form.querySelector("input").focus();
   }
 
   function closeForm(el) {
