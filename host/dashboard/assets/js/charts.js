@@ -13,15 +13,21 @@ const COLUMNS = 3;
 
 const fmt = (x) => x.toFixed(1);
 
-/** About `count` round tick values covering [lo, hi]. */
+/** About `count` round tick values covering [lo, hi], and their step. */
 export function ticks(lo, hi, count = 4) {
   const span = hi - lo || Math.abs(hi) || 1;
   const raw = span / count;
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw;
-  const out = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
-  return out;
+  const values = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) values.push(Number(v.toPrecision(12)));
+  return { values, step };
+}
+
+/** Decimals that tell ticks `step` apart (of the percentage for ratios). */
+function tickDigits(step, unit) {
+  const shown = Number((unit === "ratio" ? step * 100 : step).toPrecision(6));
+  return Math.min(4, (String(shown).split(".")[1] ?? "").length);
 }
 
 /** The y domain of `values`, padded; ratios keep to [0, 1] when they can. */
@@ -58,9 +64,14 @@ function timeTicks(from, to) {
 function panel(series, x0, y0, from, to) {
   const w = PANEL_W - M.left - M.right;
   const hgt = PANEL_H - M.top - M.bottom;
-  const points = (series.points ?? [])
+  let points = (series.points ?? [])
     .map(([at, v]) => [Date.parse(at), Number(v)])
     .filter(([at, v]) => Number.isFinite(at) && Number.isFinite(v) && at >= from && at <= to);
+  // no change in the window: the current value has held all along
+  const since = Date.parse(series.current?.updatedAt ?? "");
+  if (!points.length && Number.isFinite(since) && since <= to && Number.isFinite(series.current?.value)) {
+    points = [[Math.max(from, since), series.current.value]];
+  }
   const title = text(series.name);
   const scope = series.scopeName ?? series.scope ?? "";
   const name = scope ? `${title} — ${scope}` : title;
@@ -84,12 +95,14 @@ function panel(series, x0, y0, from, to) {
   }
   const [lo, hi] = domain(points.map(([, v]) => v), series.unit);
   const sy = (v) => hgt - ((v - lo) / (hi - lo || 1)) * hgt;
-  for (const v of ticks(lo, hi)) {
+  const { values, step } = ticks(lo, hi);
+  const digits = tickDigits(step, series.unit);
+  for (const v of values) {
     const y = sy(v);
     if (y < -0.5 || y > hgt + 0.5) continue;
     plot.append(
       svg("line", { class: "grid", x1: 0, x2: w, y1: fmt(y), y2: fmt(y) }),
-      svg("text", { class: "tick", x: -8, y: fmt(y + 5), "text-anchor": "end" }, value(v, series.unit)),
+      svg("text", { class: "tick", x: -8, y: fmt(y + 5), "text-anchor": "end" }, value(v, series.unit, digits)),
     );
   }
   plot.append(svg("path", { class: "axis", d: `M0,0V${hgt}H${w}` }));
@@ -106,8 +119,9 @@ function panel(series, x0, y0, from, to) {
 }
 
 /**
- * Draws `series` (the history endpoint's) into `root` as a grid of panels,
- * the time axis running from `from` to `to` (ms).
+ * Draws `series` (the history endpoint's, each with an optional `current`:
+ * the KPI's {value, updatedAt} now) into `root` as a grid of panels, the
+ * time axis running from `from` to `to` (ms).
  */
 export function drawCharts(root, series, from, to) {
   const n = Math.max(1, series.length);

@@ -30,22 +30,25 @@ export function percent(ratio, digits = 1) {
   return formatter(`n:%${digits}`, { style: "percent", maximumFractionDigits: digits }).format(ratio);
 }
 
-/** A KPI value in its unit (ratio, count, per-hour, tonnes, days, vnd). */
-export function value(v, unit) {
+/**
+ * A KPI value in its unit (ratio, count, per-hour, tonnes, days, vnd), with
+ * at most `digits` decimals (of the percentage for ratios) when given.
+ */
+export function value(v, unit, digits) {
   if (v == null) return "—";
   switch (unit) {
     case "ratio":
-      return percent(v);
+      return percent(v, digits ?? 1);
     case "per-hour":
-      return t("unit.perHour", { n: num(v, 1) });
+      return t("unit.perHour", { n: num(v, digits ?? 1) });
     case "tonnes":
-      return t("unit.tonnes", { n: num(v, 1) });
+      return t("unit.tonnes", { n: num(v, digits ?? 1) });
     case "days":
-      return t("unit.days", { n: num(v, 1) });
+      return t("unit.days", { n: num(v, digits ?? 1) });
     case "vnd":
       return formatter("n:vnd", { style: "currency", currency: "VND", maximumFractionDigits: 0 }).format(v);
     default:
-      return num(v, Number.isInteger(v) ? 0 : 2);
+      return num(v, digits ?? (Number.isInteger(v) ? 0 : 2));
   }
 }
 

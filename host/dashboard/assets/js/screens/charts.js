@@ -48,7 +48,8 @@ export function chartsScreen(section, app) {
     );
     charts = sectors.map((s, i) => {
       const body = histories[i];
-      const series = body.series ?? [];
+      const current = new Map(s.kpis.map((k) => [k.id, { value: k.value, updatedAt: k.updatedAt }]));
+      const series = (body.series ?? []).map((x) => ({ ...x, current: current.get(x.id) ?? null }));
       const lastPoint = Math.max(...series.flatMap((x) => (x.points ?? []).map(([at]) => Date.parse(at))).filter(Number.isFinite), -Infinity);
       const to = body.now ? Date.parse(body.now) : Number.isFinite(lastPoint) ? lastPoint : Date.now();
       return { sector: s.sector, name: s.name, series, from: to - hours * 3600000, to };
