@@ -42,6 +42,12 @@ impl Browser {
     /// to it. Panics, saying how to install it, when it is missing, and with
     /// its output when it does not open its DevTools port within 30 s.
     pub async fn launch() -> Self {
+        Self::launch_with(&[]).await
+    }
+
+    /// [`Browser::launch`] with `extra` command-line flags (a benchmark's
+    /// `--enable-precise-memory-info`, say).
+    pub async fn launch_with(extra: &[&str]) -> Self {
         let exe =
             std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from(CHROMIUM), PathBuf::from);
         assert!(
@@ -67,6 +73,7 @@ impl Browser {
                 "--remote-debugging-port=0",
                 &format!("--window-size={WIDTH},{HEIGHT}"),
             ])
+            .args(extra)
             .arg(format!("--user-data-dir={}", profile.display()))
             .arg("about:blank")
             .stdin(Stdio::null())

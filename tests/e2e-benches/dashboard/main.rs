@@ -82,40 +82,12 @@ const SATURATED_LONG_TASK_MS_PER_S: f64 = 500.0;
 const STARVED_FPS: f64 = 20.0;
 
 fn main() {
-    precise_memory_info();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("tokio");
     rt.block_on(run());
-}
-
-/// Makes `Browser::launch` start Chromium with `--enable-precise-memory-info`
-/// (else `performance.memory` is coarse and refreshed rarely): through a
-/// wrapper script named by `CHROMIUM`, which the browser client honours.
-fn precise_memory_info() {
-    let real = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
-    let dir = std::env::temp_dir().join(format!("cityhub-bench-chromium-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let script = dir.join("chromium");
-    let quoted = format!("'{}'", real.replace('\'', "'\\''"));
-    std::fs::write(
-        &script,
-        format!("#!/bin/sh\nexec {quoted} --enable-precise-memory-info \"$@\"\n"),
-    )
-    .unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-    // SAFETY: called first thing in `main`, before the runtime or any other
-    // thread exists, so nothing reads the environment concurrently.
-    #[allow(unsafe_code)]
-    unsafe {
-        std::env::set_var("CHROMIUM", &script);
-    }
 }
 
 async fn run() {
@@ -146,7 +118,8 @@ async fn run() {
         measure::last_seq(&host).await
     ));
 
-    let browser = browser::Browser::launch().await;
+    // Precise `performance.memory` (else coarse and refreshed rarely).
+    let browser = browser::Browser::launch_with(&["--enable-precise-memory-info"]).await;
     let page = measure::open(&host, &browser).await;
     clock.say("dashboard open on #/overview, stream connected, probe installed");
 
