@@ -12,6 +12,7 @@ mod dead_letters;
 mod harness;
 mod log;
 mod open;
+mod ops;
 mod perf;
 mod positions;
 mod retention;

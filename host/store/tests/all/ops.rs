@@ -1,43 +1,13 @@
 //! The ops read model on both backends: every write rule (KPI trend and
 //! history, alert episodes and operator actions, places, the now) and every
-//! read the ops API makes. Runs as its own test binary
-//! (`cargo test -p cityhub-store --test ops`) on the harness of `all`.
-
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-#[allow(dead_code)]
-#[path = "all/harness.rs"]
-mod harness;
+//! read the ops API makes.
 
 use cityhub_cloudevents::Timestamp;
 use cityhub_store::{
     AlertAction, AlertQuery, AlertUpdate, KpiUpdate, OpsWindow, Place, PlaceChange, Store,
 };
 
-/// Runs each listed `async fn(Store)` on both backends, as
-/// `sqlite::<test>` and `postgres::<test>`.
-macro_rules! suite {
-    ($($test:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $test() {
-                    crate::harness::on_sqlite(super::$test).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $test() {
-                    crate::harness::on_postgres(super::$test).await;
-                }
-            )*
-        }
-    };
-}
-
-suite!(
+crate::suite!(
     kpis_keep_the_previous_value_a_trend_and_48_hours_of_history,
     alerts_follow_the_plugin_and_the_operators_episode_by_episode,
     an_operators_resolution_stands_and_unknown_alerts_take_no_action,
