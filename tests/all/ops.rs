@@ -444,6 +444,10 @@ async fn incidents_map_and_health_show_the_province() {
         545
     );
     assert_eq!(
+        feature("report/LS-OPS-1")["properties"]["service_code"],
+        "pothole"
+    );
+    assert_eq!(
         feature("report/LS-OPS-1")["geometry"]["coordinates"],
         json!([106.7355, 21.8712])
     );

@@ -45,6 +45,15 @@ export function t(key, params) {
   return template.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
 
+/**
+ * A field report's service in the current language: the dictionary's name
+ * of the city's standard service `code`, else the `name` its plugin gave
+ * (a service an integrator added, named in one language).
+ */
+export function serviceName(code, name) {
+  return code && has(`service.${code}`) ? t(`service.${code}`) : (name ?? code ?? "");
+}
+
 /** A bilingual API value ({vi, en}) in the current language; a plain string as is. */
 export function text(value) {
   if (value == null) return "";

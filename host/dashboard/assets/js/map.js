@@ -8,7 +8,7 @@
 
 import { reconcile, svg } from "./dom.js";
 import { num, percent } from "./format.js";
-import { t, text } from "./i18n.js";
+import { serviceName, t, text } from "./i18n.js";
 
 /** Drawing order, bottom first. */
 export const LAYERS = ["segment", "report", "hospital", "site", "incident", "gate"];
@@ -96,7 +96,7 @@ export function describe(f) {
       lines.push(t("map.tip.incident", { category: t(`incidentCategory.${p.category ?? "other"}`), road: p.road ?? "" }), p.description ?? "");
       break;
     case "report":
-      lines.push(p.service_name ?? "", p.overdue ? t("sla.overdue") : t("reportStatus.open"), p.agency ?? "");
+      lines.push(serviceName(p.service_code, p.service_name), p.overdue ? t("sla.overdue") : t("reportStatus.open"), p.agency ?? "");
       break;
     case "site":
       lines.push(p.capacity ? t("map.tip.visitorsOf", { n: num(p.present), c: num(p.capacity) }) : t("map.tip.visitors", { n: num(p.present) }));

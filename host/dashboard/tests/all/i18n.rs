@@ -45,6 +45,19 @@ const FAMILIES: &[(&str, &[&str])] = &[
         &["ratio", "count", "per-hour", "tonnes", "days", "vnd"],
     ),
     ("reportStatus.", &["open", "closed"]),
+    // field-reports' standard services (city.toml); others show their own name
+    (
+        "service.",
+        &[
+            "pothole",
+            "flooding",
+            "litter",
+            "streetlight",
+            "traffic-obstruction",
+            "illegal-parking",
+            "other",
+        ],
+    ),
     ("gateTrend.", &["growing", "steady", "shrinking"]),
     (
         "incidentCategory.",

@@ -42,7 +42,8 @@ pub struct MapFeatures {
     /// `[min lon, min lat, max lon, max lat]` of the features, null when none.
     bbox: Option<[f64; 4]>,
     /// GeoJSON Features with a Point geometry; `properties` has `layer`,
-    /// `name` and the layer's fields.
+    /// `name` and the layer's fields (a report: `service_code`, `service_name`,
+    /// `description`, `status`, `address`, `road`, `overdue`, `agency`).
     #[schema(value_type = Vec<Object>)]
     features: Vec<Value>,
 }
@@ -91,7 +92,14 @@ pub async fn map(
             let v: Value = serde_json::from_str(&r.view).ok()?;
             let (lon, lat) = (number(v.get("long")?)?, number(v.get("lat")?)?);
             let mut p = Map::new();
-            for k in ["service_name", "description", "status", "address", "road"] {
+            for k in [
+                "service_code",
+                "service_name",
+                "description",
+                "status",
+                "address",
+                "road",
+            ] {
                 p.insert(k.into(), v.get(k).cloned().unwrap_or(Value::Null));
             }
             p.insert(

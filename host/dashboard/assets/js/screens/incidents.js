@@ -6,7 +6,7 @@ import { refresher, touches } from "../api.js";
 import { badge } from "../badges.js";
 import { h, reconcile } from "../dom.js";
 import { dateTime, duration, num, shortDateTime } from "../format.js";
-import { t } from "../i18n.js";
+import { serviceName, t } from "../i18n.js";
 import { errorMessage, notify } from "../notice.js";
 
 const LIMIT = 200;
@@ -34,7 +34,7 @@ export function incidentsScreen(section, app) {
     el.className = `sla-${r.sla?.state ?? "none"}`;
     el.replaceChildren(
       h("td", {}, badge("sla", r.sla?.state), el._countdown),
-      h("td", {}, h("strong", {}, r.service_name ?? r.service_code ?? ""), h("div", { class: "muted clip", title: r.description ?? "" }, r.description ?? "")),
+      h("td", {}, h("strong", {}, serviceName(r.service_code, r.service_name)), h("div", { class: "muted clip", title: r.description ?? "" }, r.description ?? "")),
       h("td", {}, r.address ?? "", r.road ? h("div", { class: "muted" }, r.road) : null),
       h("td", {}, r.agency ?? h("span", { class: "muted", i18n: "incidents.unassigned" })),
       h("td", {}, t(`reportStatus.${r.status === "closed" ? "closed" : "open"}`)),

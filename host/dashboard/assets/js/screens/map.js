@@ -5,7 +5,7 @@ import { refresher, touches } from "../api.js";
 import { badge } from "../badges.js";
 import { h } from "../dom.js";
 import { dateTime, num, percent } from "../format.js";
-import { has, t, text } from "../i18n.js";
+import { has, serviceName, t, text } from "../i18n.js";
 import { LAYERS, createMap, occupancy } from "../map.js";
 import { errorMessage, notify } from "../notice.js";
 
@@ -54,7 +54,9 @@ export function mapScreen(section, app) {
       details.replaceChildren(h("p", { class: "muted", i18n: "map.detailsHint" }));
       return;
     }
-    const p = f.properties ?? {};
+    const props = f.properties ?? {};
+    // A report's type in the current language (its plugin names it once).
+    const p = props.layer === "report" ? { ...props, service_name: serviceName(props.service_code, props.service_name), name: serviceName(props.service_code, props.name) } : props;
     const rows = (FIELDS[p.layer] ?? []).map((key) => [h("dt", { i18n: `field.${key}` }), h("dd", {}, shown(p.layer, key, p[key]))]);
     if (p.layer === "hospital") rows.push([h("dt", { i18n: "field.occupancy" }), h("dd", {}, percent(occupancy(p)))]);
     details.replaceChildren(
