@@ -300,3 +300,41 @@ async fn a_bad_pattern_or_position_is_a_400_naming_it() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"]["field"], "Last-Event-ID");
 }
+
+#[tokio::test]
+async fn streams_past_the_limit_are_refused_until_one_closes() {
+    let host = Host::start().await;
+    host.streams.set_limit(1);
+    let first = Reader::open(&host, "", None).await;
+    let r = host
+        .client
+        .get(host.url("/v1/stream"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    assert_eq!(r.headers()["retry-after"], "5");
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "too_many_streams", "{body}");
+    drop(first);
+    // The first stream's task notices its client has gone at its next send.
+    host.post(&[event("city.test.tick", "wake")]).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let r = host
+            .client
+            .get(host.url("/v1/stream"))
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 200 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "a stream was refused 10 s after the first closed: {}",
+            r.status()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -73,14 +73,21 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct Streams {
     open: AtomicU64,
     sent: AtomicU64,
+    /// The most streams open at once; more get `503 too_many_streams`.
+    limit: AtomicU64,
     closing: watch::Sender<bool>,
 }
+
+/// The most streams a host keeps open at once, by default: each holds a
+/// task, a window of events and a connection.
+pub const MAX_OPEN: u64 = 1_000;
 
 impl Default for Streams {
     fn default() -> Self {
         Self {
             open: AtomicU64::new(0),
             sent: AtomicU64::new(0),
+            limit: AtomicU64::new(MAX_OPEN),
             closing: watch::channel(false).0,
         }
     }
@@ -95,6 +102,11 @@ impl Streams {
     /// Events sent to streams since the host started.
     pub fn sent(&self) -> u64 {
         self.sent.load(Ordering::Relaxed)
+    }
+
+    /// Sets the most streams open at once (default [`MAX_OPEN`]).
+    pub fn set_limit(&self, limit: u64) {
+        self.limit.store(limit, Ordering::Relaxed);
     }
 
     /// Ends every open stream (its response completes; an `EventSource`
@@ -154,7 +166,7 @@ impl Drop for Open {
     responses(
         (status = 200, description = "`text/event-stream`: `id: <seq>`, `event: cloudevent`, `data: <CloudEvent JSON>` per event", content_type = "text/event-stream", body = String),
         (status = 400, description = "A bad pattern, position or unknown parameter (`invalid_query`; `field` names it)", body = ErrorBody),
-        (status = 503, description = "The host is shutting down (`shutting_down`)", body = ErrorBody),
+        (status = 503, description = "The host is shutting down (`shutting_down`), or serves the most streams it may already (`too_many_streams`, with Retry-After)", body = ErrorBody),
     )
 )]
 async fn stream(
@@ -166,6 +178,18 @@ async fn stream(
     let streams = state.config.streams.clone();
     if streams.closed() {
         return Err(ApiError::from(cityhub_bus::Error::ShuttingDown));
+    }
+    let limit = streams.limit.load(Ordering::Relaxed);
+    if streams.open() >= limit {
+        return Err(ApiError {
+            status: axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            code: "too_many_streams",
+            message: format!(
+                "{limit} streams are open already, the most this host serves; close one, or retry after a while"
+            ),
+            field: None,
+            retry_after: Some(5),
+        });
     }
     let after = after.unwrap_or_else(|| state.bus.last_seq());
     let (tx, rx) = mpsc::channel(BUFFER);
