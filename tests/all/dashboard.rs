@@ -237,7 +237,7 @@ async fn the_language_switch_turns_every_text_into_english_and_back() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn acknowledging_an_alert_changes_its_state_through_the_ops_api() {
+async fn acknowledging_assigning_and_resolving_an_alert_change_its_state_through_the_ops_api() {
     let (host, _tmp) = start_city();
     // 522 of 560 beds (93 %) opens `health` capacity alert, which `ioc`
     // relays as `city.ioc.alert`.
@@ -304,6 +304,56 @@ async fn acknowledging_an_alert_changes_its_state_through_the_ops_api() {
     page.wait_for(
         &format!("the page to show `{acknowledged}`"),
         &format!("document.querySelector({})", js_string(&acknowledged)),
+    )
+    .await;
+
+    // Assign it: the form names the agency (its deadline defaults to four
+    // hours on); the API records both, by the same operator.
+    let card = format!("section[data-screen=\"alerts\"]:not([hidden]) {row}");
+    page.click(&format!("{card} button[data-action=\"assign\"]"))
+        .await;
+    let agency = "Sở Y tế tỉnh Lạng Sơn";
+    page.type_into(&format!("{card} input[name=\"agency\"]"), agency)
+        .await;
+    page.click(&format!("{card} button[data-action=\"assign-submit\"]"))
+        .await;
+    let alert = host
+        .wait_json(&api, "the alert assigned in the ops API", |v| {
+            v["state"] == "assigned"
+        })
+        .await;
+    assert_eq!(alert["assigned"]["agency"], agency, "{alert:#}");
+    assert_eq!(alert["assigned"]["by"], operator, "{alert:#}");
+    let deadline = alert["assigned"]["deadline"].as_str().unwrap_or_default();
+    assert!(
+        deadline.ends_with("+07:00"),
+        "the deadline is the province's local time: {alert:#}"
+    );
+    let assigned = format!("{row}[data-state=\"assigned\"]");
+    page.wait_for(
+        &format!("the page to show `{assigned}`"),
+        &format!("document.querySelector({})", js_string(&assigned)),
+    )
+    .await;
+
+    // Resolve it: resolved by the operator; the default feed (all but
+    // resolved) no longer lists it.
+    page.click(&format!("{card} button[data-action=\"resolve\"]"))
+        .await;
+    let alert = host
+        .wait_json(&api, "the alert resolved in the ops API", |v| {
+            v["state"] == "resolved"
+        })
+        .await;
+    assert_eq!(alert["resolved"]["by"], operator, "{alert:#}");
+    let kinds: Vec<&str> = alert["actions"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|a| a["action"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(kinds, ["ack", "assign", "resolve"], "{alert:#}");
+    page.wait_for(
+        "the resolved alert to leave the default feed",
+        &format!("!document.querySelector({})", js_string(&row)),
     )
     .await;
 
