@@ -45,6 +45,17 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// An error with `status` and a stable `code`, about no one field.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+            retry_after: None,
+        }
+    }
+
     /// A `400` about `field`.
     pub fn bad_request(
         code: &'static str,

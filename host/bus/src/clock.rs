@@ -20,10 +20,14 @@ const VIETNAM: UtcOffset = time::macros::offset!(+7);
 
 /// Now, in RFC 3339 at `+07:00`.
 pub fn now_in_vietnam() -> String {
-    let now = OffsetDateTime::now_utc();
-    let now = now.to_offset(VIETNAM);
-    now.format(&Rfc3339)
-        .unwrap_or_else(|_| now.unix_timestamp().to_string())
+    in_vietnam(OffsetDateTime::now_utc())
+}
+
+/// `t` in RFC 3339 at `+07:00`, as the city's events write their times.
+pub fn in_vietnam(t: OffsetDateTime) -> String {
+    let t = t.to_offset(VIETNAM);
+    t.format(&Rfc3339)
+        .unwrap_or_else(|_| t.unix_timestamp().to_string())
 }
 
 /// Runs until shutdown, ticking every `*tick` (a change takes effect at

@@ -227,16 +227,14 @@ async fn replay_one(
         )));
     };
     if d.status != DeadLetterStatus::Dead {
-        return Err(ApiError {
-            status: StatusCode::CONFLICT,
-            code: "not_dead",
-            message: format!(
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "not_dead",
+            format!(
                 "dead letter {id} is already `{}`; only `dead` letters can be replayed",
                 d.status.as_str()
             ),
-            field: None,
-            retry_after: None,
-        });
+        ));
     }
     let bus = state.bus.clone();
     let replaying =

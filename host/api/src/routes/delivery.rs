@@ -156,6 +156,24 @@ pub struct Suspension {
     pub reason: String,
 }
 
+impl Suspension {
+    /// A plugin's suspension, `None` while it runs.
+    pub fn of(status: &PluginStatus) -> Option<Self> {
+        match status {
+            PluginStatus::Suspended {
+                since,
+                until,
+                reason,
+            } => Some(Self {
+                since: unix_seconds(*since),
+                until: unix_seconds(*until),
+                reason: reason.clone(),
+            }),
+            PluginStatus::Running => None,
+        }
+    }
+}
+
 /// Whether a resume did anything.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Resumed {
@@ -274,18 +292,7 @@ async fn plugins(State(state): State<AppState>) -> Json<PluginList> {
         .plugins()
         .iter()
         .map(|p| {
-            let suspended = match &p.status {
-                PluginStatus::Suspended {
-                    since,
-                    until,
-                    reason,
-                } => Some(Suspension {
-                    since: unix_seconds(*since),
-                    until: unix_seconds(*until),
-                    reason: reason.clone(),
-                }),
-                PluginStatus::Running => None,
-            };
+            let suspended = Suspension::of(&p.status);
             PluginView {
                 name: p.plugin.name().to_owned(),
                 version: p.plugin.manifest().version.to_string(),

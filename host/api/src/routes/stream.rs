@@ -182,13 +182,14 @@ async fn stream(
     let limit = streams.limit.load(Ordering::Relaxed);
     if streams.open() >= limit {
         return Err(ApiError {
-            status: axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            code: "too_many_streams",
-            message: format!(
-                "{limit} streams are open already, the most this host serves; close one, or retry after a while"
-            ),
-            field: None,
             retry_after: Some(5),
+            ..ApiError::new(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "too_many_streams",
+                format!(
+                    "{limit} streams are open already, the most this host serves; close one, or retry after a while"
+                ),
+            )
         });
     }
     let after = after.unwrap_or_else(|| state.bus.last_seq());

@@ -294,15 +294,11 @@ pub async fn act(
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<Alert>), ApiError> {
     let Some(action) = ACTIONS.iter().copied().find(|a| *a == action) else {
-        return Err(ApiError {
-            status: StatusCode::NOT_FOUND,
-            code: "unknown_action",
-            message: format!(
-                "no action `{action}` on alerts; POST to …/ack, …/assign or …/resolve"
-            ),
-            field: None,
-            retry_after: None,
-        });
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_action",
+            format!("no action `{action}` on alerts; POST to …/ack, …/assign or …/resolve"),
+        ));
     };
     let data = parse_body(&id, action, &body)?;
     let row = state
@@ -415,13 +411,8 @@ fn parse_body(id: &str, action: &str, body: &[u8]) -> Result<Value, ApiError> {
 
 /// Whether `action` may be taken on the alert now (`409` when not).
 fn allowed(row: &AlertRow, action: &str) -> Result<(), ApiError> {
-    let conflict = |code: &'static str, message: String| ApiError {
-        status: StatusCode::CONFLICT,
-        code,
-        message,
-        field: None,
-        retry_after: None,
-    };
+    let conflict =
+        |code: &'static str, message: String| ApiError::new(StatusCode::CONFLICT, code, message);
     if row.state == "resolved" {
         let by = row.resolved.as_ref().map_or("someone", |m| m.by.as_str());
         return Err(conflict(
@@ -449,15 +440,13 @@ fn allowed(row: &AlertRow, action: &str) -> Result<(), ApiError> {
 }
 
 fn unknown(id: &str) -> ApiError {
-    ApiError {
-        status: StatusCode::NOT_FOUND,
-        code: "unknown_alert",
-        message: format!(
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "unknown_alert",
+        format!(
             "no alert `{id}`; list them with GET /v1/ops/alerts (an id with `/` goes URL-encoded, `%2F`)"
         ),
-        field: None,
-        retry_after: None,
-    }
+    )
 }
 
 /// Comma-separated values of `field`, each one of `allowed`.

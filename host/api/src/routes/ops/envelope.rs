@@ -68,12 +68,8 @@ pub fn bad_param(field: &str, message: String) -> ApiError {
 /// Unix millis as RFC 3339 at the province's offset (`+07:00`), as the
 /// city's events write their times.
 pub fn millis_text(ms: i64) -> String {
-    use time::{OffsetDateTime, UtcOffset, format_description::well_known::Rfc3339};
-    let offset = UtcOffset::from_hms(7, 0, 0).unwrap_or(UtcOffset::UTC);
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .map(|t| t.to_offset(offset))
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .map(cityhub_bus::clock::in_vietnam)
         .unwrap_or_default()
 }
 

@@ -8,13 +8,12 @@
 use std::{collections::BTreeMap, sync::atomic::Ordering};
 
 use axum::{Json, extract::State};
-use cityhub_bus::{PluginStatus, RouteInfo, unix_seconds};
+use cityhub_bus::RouteInfo;
 use cityhub_store::DeadLetterStatus;
 use serde::Serialize;
-use serde_json::{Value, json};
 use utoipa::ToSchema;
 
-use crate::{ApiError, AppState};
+use crate::{ApiError, AppState, routes::delivery::Suspension};
 
 /// One route.
 #[derive(Debug, Serialize, ToSchema)]
@@ -46,9 +45,8 @@ pub struct PluginHealth {
     digest: String,
     /// `running` or `suspended`.
     state: &'static str,
-    /// While suspended: `since`, `until` (Unix seconds) and `reason`.
-    #[schema(value_type = Option<Object>)]
-    suspended: Option<Value>,
+    /// While suspended: since and until when, and why.
+    suspended: Option<Suspension>,
     routes: Vec<String>,
     events_in: u64,
     events_out: u64,
@@ -108,18 +106,14 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
         .plugins()
         .iter()
         .map(|p| {
-            let mine: Vec<&RouteHealth> = routes.iter().filter(|r| r.to == p.plugin.name()).collect();
+            let mine: Vec<&RouteHealth> =
+                routes.iter().filter(|r| r.to == p.plugin.name()).collect();
             let sum = |f: fn(&RouteHealth) -> u64| mine.iter().map(|r| f(r)).sum::<u64>();
-            let (state, suspended) = match &p.status {
-                PluginStatus::Running => ("running", None),
-                PluginStatus::Suspended {
-                    since,
-                    until,
-                    reason,
-                } => (
-                    "suspended",
-                    Some(json!({"since": unix_seconds(*since), "until": unix_seconds(*until), "reason": reason})),
-                ),
+            let suspended = Suspension::of(&p.status);
+            let state = if suspended.is_some() {
+                "suspended"
+            } else {
+                "running"
             };
             PluginHealth {
                 name: p.plugin.name().to_owned(),
