@@ -15,7 +15,7 @@ use std::{
     path::PathBuf,
 };
 
-use cityhub_registry::Digest;
+use cityhub_package::Digest;
 use wasmtime::{Engine, component::Component};
 
 use crate::Error;

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use cityhub_manifest::Manifest;
-use cityhub_registry::Digest;
+use cityhub_package::Digest;
 use wasmtime::component::Component;
 
 use crate::{Error, PluginStats, Runtime, SUPPORTED_WORLD, bindings::PluginPre};

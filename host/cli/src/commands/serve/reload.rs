@@ -17,7 +17,7 @@ use std::{
 use anyhow::Context;
 use cityhub_bus::{Bus, PluginHandle};
 use cityhub_config::CityConfig;
-use cityhub_registry::Digest;
+use cityhub_package::Digest;
 use cityhub_runtime::{Plugin, Runtime};
 use notify::{RecursiveMode, Watcher};
 use tokio::sync::mpsc;
