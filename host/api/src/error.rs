@@ -143,6 +143,12 @@ impl From<cityhub_bus::Error> for ApiError {
             }
             E::Panicked { .. } => return Self::internal(e),
             E::ReplayForward { .. } => (StatusCode::BAD_REQUEST, "replay_forward", None, None),
+            E::UpgradeRefused { .. } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "upgrade_refused",
+                None,
+                None,
+            ),
             E::RouteBehind { retry_after, .. } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "route_behind",

@@ -65,6 +65,9 @@ pub struct PluginInfo {
     pub plugin: Arc<cityhub_runtime::Plugin>,
     /// Its breaker's status.
     pub status: breaker::Status,
+    /// Why the last new version of it was refused (the old one still
+    /// serves), until a new version is accepted.
+    pub upgrade_failure: Option<crate::UpgradeFailure>,
     /// The routes delivering to it.
     pub routes: Vec<String>,
 }
@@ -74,7 +77,7 @@ pub struct PluginInfo {
 pub struct Applied {
     /// Routes started that were not running.
     pub started: Vec<String>,
-    /// Routes restarted with a new configuration or plugin.
+    /// Routes restarted with a new configuration or plugin circuit.
     pub restarted: Vec<String>,
     /// Routes stopped.
     pub stopped: Vec<String>,
@@ -357,8 +360,9 @@ impl Bus {
         slots
             .into_iter()
             .map(|s| PluginInfo {
-                plugin: s.plugin.clone(),
+                plugin: s.plugin(),
                 status: s.breaker.status(),
+                upgrade_failure: s.upgrade_failure(),
                 routes: routes
                     .iter()
                     .filter(|r| r.entry.to.as_str() == s.name())
@@ -368,14 +372,18 @@ impl Bus {
             .collect()
     }
 
-    /// Resumes a suspended plugin now. Returns whether it was suspended.
-    pub async fn resume(&self, plugin: &str) -> Result<bool, Error> {
-        let slot = self
-            .plugins
+    /// The running plugin `name`.
+    pub(crate) fn slot(&self, name: &str) -> Result<Arc<Slot>, Error> {
+        self.plugins
             .lock()
             .ok()
-            .and_then(|p| p.get(plugin).cloned())
-            .ok_or_else(|| Error::UnknownPlugin(plugin.to_owned()))?;
+            .and_then(|p| p.get(name).cloned())
+            .ok_or_else(|| Error::UnknownPlugin(name.to_owned()))
+    }
+
+    /// Resumes a suspended plugin now. Returns whether it was suspended.
+    pub async fn resume(&self, plugin: &str) -> Result<bool, Error> {
+        let slot = self.slot(plugin)?;
         match slot.breaker.resume() {
             Some(t) => {
                 self.core.announce(plugin, t).await;
@@ -464,11 +472,14 @@ impl Bus {
     }
 
     /// Applies a new set of plugins and routes: starts new routes, restarts
-    /// changed ones (a changed entry, or a plugin that is not the same
-    /// loaded plugin), stops removed ones, and leaves the rest running.
+    /// changed ones (a changed entry, or a plugin whose circuit changed),
+    /// stops removed ones, and leaves the rest running. A plugin loaded anew
+    /// under the same circuit (a new version, component or configuration) is
+    /// swapped in by [`Bus::upgrade`] without stopping its routes.
     pub async fn apply(&self, plugins: Vec<PluginHandle>, routes: Vec<RouteEntry>) -> Applied {
         let mut running = self.routes.lock().await;
         let mut changed_plugins = Vec::new();
+        let mut upgrades = Vec::new();
         {
             let Ok(mut slots) = self.plugins.lock() else {
                 return Applied::default();
@@ -477,10 +488,12 @@ impl Bus {
             for h in plugins {
                 let name = h.plugin.name().to_owned();
                 match slots.remove(&name) {
-                    Some(s)
-                        if Arc::ptr_eq(&s.plugin, &h.plugin)
-                            && s.breaker.circuit() == h.circuit =>
-                    {
+                    // A new version under the same circuit: swapped in
+                    // place, its routes run on.
+                    Some(s) if s.breaker.circuit() == h.circuit => {
+                        if !Arc::ptr_eq(&s.plugin(), &h.plugin) {
+                            upgrades.push(h.plugin);
+                        }
                         next.insert(name, s);
                     }
                     _ => {
@@ -490,6 +503,11 @@ impl Bus {
                 }
             }
             *slots = next;
+        }
+        for plugin in upgrades {
+            // A refused version is logged, recorded and announced; the old
+            // one serves on.
+            let _ = self.upgrade(plugin).await;
         }
         let slots = self.plugins.lock().map(|s| s.clone()).unwrap_or_default();
         let mut applied = Applied::default();

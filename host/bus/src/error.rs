@@ -58,6 +58,16 @@ pub enum Error {
     /// No plugin of that name.
     #[error("no plugin named `{0}`: `GET /v1/plugins` lists them")]
     UnknownPlugin(String),
+    /// A new version of a plugin did not start; the old one serves on.
+    #[error("plugin `{plugin}` {version} was not swapped in, the running version serves on: {reason}")]
+    UpgradeRefused {
+        /// The plugin.
+        plugin: String,
+        /// The version refused.
+        version: String,
+        /// Why.
+        reason: String,
+    },
     /// A replay asked to move a route forward, which would skip events.
     #[error(
         "route `{route}` is at position {current}: replay goes back to an earlier position or time, \

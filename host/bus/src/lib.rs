@@ -56,6 +56,7 @@ mod route;
 mod slot;
 pub mod stream;
 mod tail;
+mod upgrade;
 
 pub use breaker::Status as PluginStatus;
 pub use bus::{Applied, Bus, BusOptions, PluginInfo, ReplayFrom, RouteInfo, unix_seconds};
@@ -63,4 +64,5 @@ pub use encode::encode_batch;
 pub use error::Error;
 pub use projection::ops::ALERT_ACTION;
 pub use route::{RouteStats, consumer_id};
-pub use slot::PluginHandle;
+pub use slot::{PluginHandle, UpgradeFailure};
+pub use upgrade::Upgraded;

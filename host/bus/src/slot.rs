@@ -1,9 +1,19 @@
-//! [`Slot`]: a plugin as the bus holds it — the loaded plugin, its circuit
-//! breaker and the in-memory copy of its state, shared by all its routes.
+//! [`Slot`]: a plugin as the bus holds it — the version serving now, its
+//! circuit breaker and the in-memory copy of its state, shared by all its
+//! routes and by every version of it.
+//!
+//! A new version replaces the serving one in one step ([`Slot::swap`]),
+//! between windows: a route takes the serving version when a window starts
+//! ([`Slot::plugin`]) and uses it for every batch of that window, so the
+//! batches in flight finish on the old version and each event's outcome is
+//! committed by exactly one version.
 
-use std::sync::{Arc, Mutex};
+use std::{
+    sync::{Arc, Mutex, MutexGuard},
+    time::SystemTime,
+};
 
-use cityhub_runtime::{Plugin, StateMap, StateWrite};
+use cityhub_runtime::{Plugin, StateMap, StateWrite, Worker};
 use cityhub_store::Store;
 
 use crate::{Error, breaker::Breaker};
@@ -24,9 +34,34 @@ pub struct PluginHandle {
 /// at once end with the later commit's value.
 #[derive(Debug)]
 pub(crate) struct Slot {
-    pub plugin: Arc<Plugin>,
+    name: Arc<str>,
+    serving: Mutex<Serving>,
     pub breaker: Breaker,
     state: Mutex<Committed>,
+}
+
+/// The version serving, and what the last upgrade left.
+#[derive(Debug)]
+struct Serving {
+    plugin: Arc<Plugin>,
+    /// The instance started to try the version (its `init` ran): the first
+    /// worker of that version takes it instead of starting another.
+    spare: Option<Worker>,
+    /// Why the last attempt to replace this version failed, until one
+    /// succeeds.
+    failed: Option<UpgradeFailure>,
+}
+
+/// A new version of a plugin that was refused: the old one still serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpgradeFailure {
+    /// The version refused (as its manifest says, or `unknown` when it could
+    /// not be read).
+    pub version: String,
+    /// Why, in words that name the fix.
+    pub reason: String,
+    /// When it was refused.
+    pub at: SystemTime,
 }
 
 #[derive(Debug, Default)]
@@ -88,14 +123,60 @@ impl WindowState {
 impl Slot {
     pub fn new(handle: &PluginHandle) -> Self {
         Self {
-            plugin: handle.plugin.clone(),
+            name: handle.plugin.name().into(),
+            serving: Mutex::new(Serving {
+                plugin: handle.plugin.clone(),
+                spare: None,
+                failed: None,
+            }),
             breaker: Breaker::new(handle.circuit),
             state: Mutex::new(Committed::default()),
         }
     }
 
     pub fn name(&self) -> &str {
-        self.plugin.name()
+        &self.name
+    }
+
+    fn serving(&self) -> MutexGuard<'_, Serving> {
+        // Nothing panics while holding it; stay total anyway.
+        self.serving.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The version serving now. A window calls it once, at its start.
+    pub fn plugin(&self) -> Arc<Plugin> {
+        self.serving().plugin.clone()
+    }
+
+    /// A worker for `plugin`: the instance started when it was tried, if it
+    /// is still unused, else one that starts at its first batch.
+    pub fn worker(&self, plugin: &Arc<Plugin>) -> Worker {
+        let mut s = self.serving();
+        match s.spare.take() {
+            Some(w) if Arc::ptr_eq(w.plugin(), plugin) => w,
+            _ => Worker::new(plugin.clone()),
+        }
+    }
+
+    /// Makes `worker`'s plugin (already tried: its instance ran `init`) the
+    /// serving version, returning the one it replaces. Windows already
+    /// running finish on the old version.
+    pub fn swap(&self, worker: Worker) -> Arc<Plugin> {
+        let mut s = self.serving();
+        let old = std::mem::replace(&mut s.plugin, worker.plugin().clone());
+        s.spare = Some(worker);
+        s.failed = None;
+        old
+    }
+
+    /// Records a refused new version (the old one still serves).
+    pub fn refused(&self, failure: UpgradeFailure) {
+        self.serving().failed = Some(failure);
+    }
+
+    /// Why the last new version was refused, if it was.
+    pub fn upgrade_failure(&self) -> Option<UpgradeFailure> {
+        self.serving().failed.clone()
     }
 
     /// The committed state, loading it from the store when not in memory.

@@ -61,10 +61,12 @@ pub use route::{Circuit, IngestConfig, Retry, RouteEntry};
 /// The event types the platform itself publishes (source `/cityhub`); routes
 /// may take them `from` like any other. `cityhub.clock.tick` comes every
 /// `[clock] tick`, with data `{"now": "<RFC 3339, +07:00>"}`.
-pub const PLATFORM_EVENTS: [&str; 5] = [
+pub const PLATFORM_EVENTS: [&str; 7] = [
     "cityhub.clock.tick",
     "cityhub.plugin.suspended",
     "cityhub.plugin.resumed",
+    "cityhub.plugin.upgraded",
+    "cityhub.plugin.upgrade-failed",
     "cityhub.route.lagging",
     "cityhub.route.recovered",
 ];

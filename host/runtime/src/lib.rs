@@ -32,7 +32,7 @@ mod worker;
 pub use error::Error;
 pub use failure::{BatchFailure, FailureKind, PluginErrorKind};
 pub use instance::{BatchOutput, Instance};
-pub use output::decode_outputs;
+pub use output::{PLUGIN_VERSION, decode_outputs};
 pub use plugin::Plugin;
 pub use runtime::{Runtime, RuntimeConfig, SUPPORTED_WORLD};
 pub use state::{StateMap, StateWrite};

@@ -9,6 +9,10 @@ use cityhub_manifest::Manifest;
 
 use crate::{BatchFailure, FailureKind};
 
+/// The extension attribute naming the version of the plugin that made an
+/// output event.
+pub const PLUGIN_VERSION: &str = "pluginversion";
+
 /// Checks an output frame against the plugin's manifest and builds its events.
 ///
 /// Called once per successful batch, on the host thread that ran the call.
@@ -16,6 +20,9 @@ use crate::{BatchFailure, FailureKind};
 /// `id` with a fresh UUIDv7, an empty `source` with `/plugins/<name>` and a
 /// missing `time` with `now`. A plugin may set `source` only at or below its
 /// own `/plugins/<name>`, so it cannot pose as a sensor or another plugin.
+/// Every event gets the extension [`PLUGIN_VERSION`], the manifest's
+/// version, set by the host whatever the plugin wrote: which version of the
+/// plugin made an event stays known across upgrades.
 pub fn decode_outputs(
     manifest: &Manifest,
     bytes: &[u8],
@@ -49,6 +56,7 @@ pub fn decode_outputs(
         ));
     }
     let own_source = format!("/plugins/{}", manifest.name);
+    let version = manifest.version.to_string();
     let mut events = Vec::with_capacity(frame.len());
     for (i, e) in frame.events().enumerate() {
         let bad = |why: String| {
@@ -90,6 +98,7 @@ pub fn decode_outputs(
             check_extension_name(k).map_err(bad)?;
             extensions.insert(k.to_owned(), v.to_owned());
         }
+        extensions.insert(PLUGIN_VERSION.to_owned(), version.clone());
         events.push(CloudEvent {
             id,
             source,
@@ -139,7 +148,10 @@ mod tests {
     fn fills_id_source_and_time_and_keeps_what_the_plugin_set() {
         let now = Timestamp::parse("2026-11-27T08:00:00+07:00").unwrap();
         let bytes = frame(&[
-            (out("city.traffic.congestion"), &[("partitionkey", "QL1A")]),
+            (
+                out("city.traffic.congestion"),
+                &[("partitionkey", "QL1A"), (PLUGIN_VERSION, "9.9.9")],
+            ),
             (
                 Attributes {
                     id: "c-1",
@@ -161,6 +173,11 @@ mod tests {
         );
         assert_eq!(events[0].time, Some(now));
         assert_eq!(events[0].extensions["partitionkey"], "QL1A");
+        // The host names the version that made each event, whatever the
+        // plugin claimed.
+        for e in &events {
+            assert_eq!(e.extensions[PLUGIN_VERSION], "1.0.0");
+        }
         assert_eq!(
             (events[1].id.as_str(), events[1].source.as_str()),
             ("c-1", "/plugins/traffic/ql1a")

@@ -4,7 +4,7 @@ use std::sync::{Arc, atomic::Ordering};
 
 use cityhub_frame::{Frame, declared_len};
 
-use crate::{BatchFailure, BatchOutput, FailureKind, Instance, Plugin, StateMap};
+use crate::{BatchFailure, BatchOutput, Error, FailureKind, Instance, Plugin, StateMap};
 
 /// Runs batches on one instance of a plugin at a time. The first batch starts
 /// an instance; any failed batch discards it, and the next batch starts a
@@ -23,6 +23,20 @@ impl Worker {
             plugin,
             instance: None,
         }
+    }
+
+    /// A worker whose instance is started now (instantiation, then `init`
+    /// with the plugin's configuration and `state` to read), rather than at
+    /// its first batch. The host calls it to try a new version of a plugin
+    /// before that version replaces the running one: an `Err` says why the
+    /// version cannot serve, and nothing has changed. Blocks for up to the
+    /// plugin's `time-per-batch`.
+    pub fn start(plugin: Arc<Plugin>, state: Arc<StateMap>) -> Result<Self, Error> {
+        let instance = Instance::start(&plugin, state)?;
+        Ok(Self {
+            plugin,
+            instance: Some(instance),
+        })
     }
 
     /// The plugin.

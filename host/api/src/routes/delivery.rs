@@ -143,6 +143,21 @@ pub struct PluginView {
     /// Only while suspended.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suspended: Option<Suspension>,
+    /// Only when the last new version of it was refused (it did not
+    /// verify, load or start): this version serves on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upgrade_failed: Option<UpgradeRefusal>,
+}
+
+/// A new version of a plugin that was refused.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UpgradeRefusal {
+    /// The version refused.
+    pub version: String,
+    /// Why, and how to fix it.
+    pub reason: String,
+    /// When, Unix seconds.
+    pub at: f64,
 }
 
 /// Why and until when a plugin is suspended.
@@ -304,6 +319,11 @@ async fn plugins(State(state): State<AppState>) -> Json<PluginList> {
                     "running"
                 },
                 suspended,
+                upgrade_failed: p.upgrade_failure.as_ref().map(|f| UpgradeRefusal {
+                    version: f.version.clone(),
+                    reason: f.reason.clone(),
+                    at: cityhub_bus::unix_seconds(f.at),
+                }),
             }
         })
         .collect();

@@ -4,11 +4,14 @@
 
 use std::sync::Arc;
 
-use cityhub_runtime::{BatchFailure, BatchOutput, FailureKind, Worker};
+use cityhub_runtime::{BatchFailure, BatchOutput, FailureKind, Plugin, Worker};
 use tracing::{debug, warn};
 
 use super::{Given, Item, LaneOutcome, Route, RouteStats, SUSPENDED};
-use crate::{encode_batch, retry, slot::WindowState};
+use crate::{
+    encode_batch, retry,
+    slot::{Slot, WindowState},
+};
 
 /// How one batch ended.
 enum Delivered {
@@ -20,8 +23,9 @@ enum Delivered {
 }
 
 impl Route {
-    /// Runs a lane's batches in order on `worker`, returning the worker for
-    /// the next window.
+    /// Runs a lane's batches in order on `worker` (replaced by one of
+    /// `plugin`, the window's version, if it runs another), returning the
+    /// worker for the next window.
     ///
     /// With `may_defer` (the window has one lane, so its events are handled
     /// in log order), a suspension of the plugin stops the lane: the events
@@ -30,10 +34,16 @@ impl Route {
     pub(crate) async fn run_lane(
         self: Arc<Self>,
         items: Vec<Item>,
-        mut worker: Option<Worker>,
+        plugin: &Arc<Plugin>,
+        worker: Option<Worker>,
         state: Arc<WindowState>,
         may_defer: bool,
     ) -> (Option<Worker>, LaneOutcome) {
+        let mut worker = LaneWorker {
+            plugin,
+            // A worker of another version than the window's is dropped.
+            worker: worker.filter(|w| Arc::ptr_eq(w.plugin(), plugin)),
+        };
         let mut out = LaneOutcome {
             may_defer,
             ..LaneOutcome::default()
@@ -73,7 +83,7 @@ impl Route {
                 }
             }
         }
-        (worker, out)
+        (worker.worker, out)
     }
 
     fn accept(&self, batch: &[Item], o: BatchOutput, state: &WindowState, out: &mut LaneOutcome) {
@@ -106,7 +116,7 @@ impl Route {
         &self,
         batch: &[Item],
         attempts: u32,
-        worker: &mut Option<Worker>,
+        worker: &mut LaneWorker<'_>,
         state: &WindowState,
         out: &mut LaneOutcome,
     ) {
@@ -180,7 +190,7 @@ impl Route {
     async fn deliver_batch(
         &self,
         batch: &[Item],
-        worker: &mut Option<Worker>,
+        worker: &mut LaneWorker<'_>,
         state: &WindowState,
     ) -> Delivered {
         let policy = self.entry.retry;
@@ -192,7 +202,7 @@ impl Route {
                 Err(f) if attempt < policy.attempts && f.kind.is_retryable() => {
                     let wait = retry::delay(&policy, attempt);
                     RouteStats::add(&self.stats.retries, 1);
-                    self.slot
+                    worker
                         .plugin
                         .stats()
                         .retries
@@ -220,14 +230,13 @@ impl Route {
     async fn call(
         &self,
         batch: &[Item],
-        worker: &mut Option<Worker>,
+        worker: &mut LaneWorker<'_>,
         state: &WindowState,
     ) -> Result<BatchOutput, BatchFailure> {
         let state = state.snapshot();
         let frame = encode_batch(batch.iter().map(|i| &*i.stored));
-        let mut w = worker
-            .take()
-            .unwrap_or_else(|| Worker::new(self.slot.plugin.clone()));
+        let mut w = worker.take(&self.slot);
+        let plugin = w.plugin().clone();
         RouteStats::add(&self.stats.events_in, batch.len() as u64);
         let (w, result) = match tokio::task::spawn_blocking(move || {
             let r = w.handle(&frame, state);
@@ -237,7 +246,7 @@ impl Route {
         {
             Ok(r) => r,
             Err(join) => (
-                Worker::new(self.slot.plugin.clone()),
+                Worker::new(plugin),
                 Err(BatchFailure {
                     kind: FailureKind::Trap,
                     reason: format!("the call's thread failed: {join}"),
@@ -245,12 +254,26 @@ impl Route {
                 }),
             ),
         };
-        *worker = Some(w);
+        worker.worker = Some(w);
         match &result {
             Ok(_) => RouteStats::add(&self.stats.batches_ok, 1),
             Err(_) => RouteStats::add(&self.stats.batches_failed, 1),
         }
         result
+    }
+}
+
+/// A lane's worker during one window: always one of the window's version.
+pub(crate) struct LaneWorker<'a> {
+    plugin: &'a Arc<Plugin>,
+    worker: Option<Worker>,
+}
+
+impl LaneWorker<'_> {
+    /// The worker for the next call: the lane's, else the slot's spare
+    /// (started when the version was tried) or a fresh one.
+    fn take(&mut self, slot: &Slot) -> Worker {
+        self.worker.take().unwrap_or_else(|| slot.worker(self.plugin))
     }
 }
 

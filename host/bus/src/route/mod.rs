@@ -20,7 +20,7 @@ mod stats;
 use std::{sync::Arc, time::Duration};
 
 use cityhub_config::RouteEntry;
-use cityhub_runtime::{StateWrite, Worker};
+use cityhub_runtime::{Plugin, StateWrite, Worker};
 use cityhub_store::{BatchCommit, DeadLetter, NewDeadLetter, Seq, StoredEvent};
 use tokio::sync::watch;
 use tracing::{Instrument, debug, error, info_span};
@@ -241,6 +241,9 @@ impl Route {
         workers: &mut [Option<Worker>],
     ) -> Result<Option<Seq>, Error> {
         let replay = items.first().is_some_and(|i| i.replay_of.is_some());
+        // One version handles the whole window, even if a new one is swapped
+        // in meanwhile: the next window takes that one.
+        let plugin = self.slot.plugin();
         // The state is loaded before any call: a store error here retries
         // the window rather than failing the plugin.
         let state = Arc::new(WindowState::new(self.slot.state(&self.core.store).await?));
@@ -252,7 +255,7 @@ impl Route {
                 let lane = lanes.into_iter().next().unwrap_or_default();
                 let (w, o) = self
                     .clone()
-                    .run_lane(lane, workers[0].take(), state.clone(), true)
+                    .run_lane(lane, &plugin, workers[0].take(), state.clone(), true)
                     .await;
                 workers[0] = w;
                 vec![o]
@@ -260,8 +263,10 @@ impl Route {
                 let mut set = tokio::task::JoinSet::new();
                 for (i, lane) in lanes.into_iter().enumerate() {
                     let worker = workers[i].take();
-                    let (route, state) = (self.clone(), state.clone());
-                    set.spawn(async move { (i, route.run_lane(lane, worker, state, false).await) });
+                    let (route, state, plugin) = (self.clone(), state.clone(), plugin.clone());
+                    set.spawn(async move {
+                        (i, route.run_lane(lane, &plugin, worker, state, false).await)
+                    });
                 }
                 let mut outcomes: Vec<(usize, LaneOutcome)> = Vec::new();
                 while let Some(joined) = set.join_next().await {
@@ -300,7 +305,7 @@ impl Route {
                 });
             }
         };
-        self.commit(outcomes, &writes, upto).await?;
+        self.commit(outcomes, &plugin, &writes, upto).await?;
         self.slot.apply_committed(&writes);
         Ok(Some(upto))
     }
@@ -308,11 +313,12 @@ impl Route {
     async fn commit(
         &self,
         mut outcomes: Vec<LaneOutcome>,
+        plugin: &Plugin,
         state: &[StateWrite],
         upto: Seq,
     ) -> Result<(), Error> {
         let name = self.slot.name();
-        let version = self.slot.plugin.manifest().version.to_string();
+        let version = plugin.manifest().version.to_string();
         let (outputs, replayed) = if outcomes.len() == 1 {
             let o = &mut outcomes[0];
             (
