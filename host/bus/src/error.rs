@@ -59,7 +59,9 @@ pub enum Error {
     #[error("no plugin named `{0}`: `GET /v1/plugins` lists them")]
     UnknownPlugin(String),
     /// A new version of a plugin did not start; the old one serves on.
-    #[error("plugin `{plugin}` {version} was not swapped in, the running version serves on: {reason}")]
+    #[error(
+        "plugin `{plugin}` {version} was not swapped in, the running version serves on: {reason}"
+    )]
     UpgradeRefused {
         /// The plugin.
         plugin: String,

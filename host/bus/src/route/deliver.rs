@@ -273,7 +273,9 @@ impl LaneWorker<'_> {
     /// The worker for the next call: the lane's, else the slot's spare
     /// (started when the version was tried) or a fresh one.
     fn take(&mut self, slot: &Slot) -> Worker {
-        self.worker.take().unwrap_or_else(|| slot.worker(self.plugin))
+        self.worker
+            .take()
+            .unwrap_or_else(|| slot.worker(self.plugin))
     }
 }
 
