@@ -6,7 +6,8 @@ use semver::Version;
 use toml::Spanned;
 
 use crate::{
-    ByteSize, ConfigSchema, Diagnostic, Diagnostics, Limits, Millis, PluginName, TypePattern,
+    ByteSize, Capability, ConfigSchema, Diagnostic, Diagnostics, Limits, Millis, PluginName,
+    TypePattern,
     raw::{RawLimits, RawManifest},
 };
 
@@ -27,6 +28,10 @@ pub struct Manifest {
     pub subscribes: Vec<TypePattern>,
     /// The event types it may emit; anything else fails its batch.
     pub publishes: Vec<TypePattern>,
+    /// The host interfaces it imports (sorted, each once; empty when not
+    /// declared). The host refuses a component importing one not listed,
+    /// and a city must grant them.
+    pub capabilities: Vec<Capability>,
     /// What it asks the host for.
     pub limits: Limits,
     /// The JSON Schema of its configuration.
@@ -78,6 +83,7 @@ impl Manifest {
             c.error(raw.subscribes.span(), "`subscribes` is empty: list at least one event type pattern, e.g. `[\"city.traffic.reading\"]`");
         }
         let publishes = c.patterns("publishes", &raw.publishes);
+        let capabilities = c.capabilities(&raw.capabilities);
         let limits = c.limits(raw.limits.unwrap_or_default());
         let config_schema = match &raw.config_schema {
             None => Some(ConfigSchema::empty()),
@@ -112,6 +118,7 @@ impl Manifest {
                 world,
                 subscribes,
                 publishes,
+                capabilities,
                 limits,
                 config_schema,
             }),
@@ -132,10 +139,20 @@ impl Manifest {
 
 /// toml's message without its own position text (we render our own).
 fn toml_message(e: &toml::de::Error) -> String {
-    let msg = e.message().trim().replace(
-        "expected a sequence",
-        "expected a list such as `[\"city.traffic.reading\"]`",
-    );
+    let msg = e.message().trim();
+    // A single string where a list belongs: suggest that string in a list.
+    let msg = match msg
+        .strip_prefix("invalid type: string ")
+        .and_then(|rest| rest.strip_suffix(", expected a sequence"))
+    {
+        Some(quoted) => {
+            format!("invalid type: string {quoted}, expected a list such as `[{quoted}]`")
+        }
+        None => msg.replace(
+            "expected a sequence",
+            "expected a list such as `[\"a\", \"b\"]`",
+        ),
+    };
     if msg.starts_with("unknown field") {
         format!("{msg}; check the spelling, or see \"Writing a plugin\" in README.md")
     } else if msg.starts_with("missing field") {
@@ -190,6 +207,29 @@ impl Checker<'_> {
                 })
             })
             .collect()
+    }
+
+    /// Each name known and listed once; sorted.
+    fn capabilities(&mut self, list: &[Spanned<String>]) -> Vec<Capability> {
+        let mut found: Vec<Capability> = Vec::with_capacity(list.len());
+        for item in list {
+            let Some(cap) = self.check(item, |s| {
+                s.parse::<Capability>()
+                    .map_err(|e| format!("in `capabilities`: {e}"))
+            }) else {
+                continue;
+            };
+            if found.contains(&cap) {
+                self.error(
+                    item.span(),
+                    format!("capability `{cap}` is listed twice in `capabilities`; list each once"),
+                );
+            } else {
+                found.push(cap);
+            }
+        }
+        found.sort();
+        found
     }
 
     fn limits(&mut self, raw: RawLimits) -> Option<Limits> {

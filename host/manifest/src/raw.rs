@@ -20,6 +20,8 @@ pub(crate) struct RawManifest {
     #[serde(default)]
     pub publishes: Vec<Spanned<String>>,
     #[serde(default)]
+    pub capabilities: Vec<Spanned<String>>,
+    #[serde(default)]
     pub limits: Option<RawLimits>,
     #[serde(default)]
     pub config_schema: Option<Spanned<toml::Table>>,

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use cityhub_manifest::{Limits, Manifest};
+use cityhub_manifest::{Capability, Limits, Manifest};
 use serde_json::json;
 
 const FULL: &str = r#"
@@ -13,6 +13,7 @@ description = "Ùn tắc giao thông từ các cảm biến"
 world = "0.1.0"
 subscribes = ["city.traffic.reading", "city.traffic.gate.*"]
 publishes = ["city.traffic.congestion", "city.traffic.>"]
+capabilities = ["clock", "log", "state"]
 
 [limits]
 memory = "32 MiB"
@@ -45,6 +46,10 @@ fn parses_every_field() {
     assert_eq!(m.limits.outputs_per_batch, 500);
     assert_eq!(m.limits.output_bytes.bytes(), 1 << 20);
     assert_eq!(m.limits.state_quota.bytes(), 256 << 10);
+    assert_eq!(
+        m.capabilities,
+        [Capability::Log, Capability::State, Capability::Clock]
+    );
 }
 
 #[test]
@@ -69,6 +74,7 @@ fn defaults_apply_when_limits_and_schema_are_absent() {
     let m = Manifest::parse(Path::new("plugin.toml"), minimal).unwrap();
     assert_eq!(m.limits, Limits::default());
     assert!(m.publishes.is_empty());
+    assert!(m.capabilities.is_empty(), "no capability unless declared");
     m.config_schema.validate(&json!({})).unwrap();
     let err = m
         .config_schema
@@ -76,4 +82,14 @@ fn defaults_apply_when_limits_and_schema_are_absent() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("takes no configuration"), "{err}");
+}
+
+#[test]
+fn capabilities_are_kept_sorted_whatever_the_order_written() {
+    let text = "name = \"x\"\nversion = \"1.0.0\"\nvendor = \"v\"\nworld = \"0.1.0\"\n\
+                subscribes = [\"a.b\"]\ncapabilities = [\"state\", \"clock\"]\n";
+    let m = Manifest::parse(Path::new("plugin.toml"), text).unwrap();
+    assert_eq!(m.capabilities, [Capability::State, Capability::Clock]);
+    let names: Vec<&str> = m.capabilities.iter().map(|c| c.name()).collect();
+    assert_eq!(names, ["state", "clock"]);
 }
