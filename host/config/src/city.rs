@@ -6,14 +6,15 @@ use std::{
     time::Duration,
 };
 
-use cityhub_manifest::{ByteSize, Diagnostic, Diagnostics, Manifest, PluginName};
-use toml::Spanned;
+use cityhub_manifest::{ByteSize, Diagnostic, Diagnostics, PluginName};
+use cityhub_package::Trust;
 
 use crate::{
-    ClockConfig, Open311Config,
+    ClockConfig, Open311Config, PluginEntry,
     checker::Checker,
-    raw::{RawCity, RawPlugin},
-    route::{Circuit, IngestConfig, RouteEntry},
+    plugin::PluginContext,
+    raw::RawCity,
+    route::{IngestConfig, RouteEntry},
 };
 
 /// The host's configuration.
@@ -32,6 +33,11 @@ pub struct CityConfig {
     pub retention: Option<Duration>,
     /// Where compiled components are cached (default `.cityhub/cache`).
     pub cache_dir: PathBuf,
+    /// Where plugins installed from a registry live (`[runtime]
+    /// plugins-dir`, default `.cityhub/plugins`); see [`crate::Installed`].
+    pub plugins_dir: PathBuf,
+    /// The vendors whose packages this city installs (`[trust.vendors]`).
+    pub trust: Trust,
     /// The most plugin instances at once (default 1,000).
     pub max_instances: u32,
     /// Ingest limits and accepted types (`[ingest]`).
@@ -53,23 +59,6 @@ pub struct ServerConfig {
     pub listen: SocketAddr,
     /// The largest request body accepted (default 4 MiB); larger gets `413`.
     pub max_body: ByteSize,
-}
-
-/// One `[plugins.NAME]` table.
-#[derive(Debug)]
-pub struct PluginEntry {
-    /// The plugin's name (equal to its manifest's `name`).
-    pub name: PluginName,
-    /// The plugin's folder.
-    pub dir: PathBuf,
-    /// The compiled component (default `<dir>/plugin.wasm`).
-    pub component: PathBuf,
-    /// Its manifest, loaded from `<dir>/plugin.toml`.
-    pub manifest: Manifest,
-    /// Its configuration, as JSON, checked against the manifest's schema.
-    pub config: serde_json::Value,
-    /// When it is suspended for failing (`circuit = { failures, cool-down }`).
-    pub circuit: Circuit,
 }
 
 impl CityConfig {
@@ -177,11 +166,22 @@ impl CityConfig {
                     .ok_or_else(|| format!("`max-instances` must be between 1 and 100000: got {n}"))
             }),
         };
+        let plugins_dir = raw
+            .runtime
+            .plugins_dir
+            .as_ref()
+            .map_or_else(|| base.join(".cityhub/plugins"), |v| base.join(v.get_ref()));
+        let trust = c.trust(&raw.trust);
         let (ingest, accepts_known) = c.ingest(&raw.ingest);
+        let cx = PluginContext {
+            base: &base,
+            plugins_dir: &plugins_dir,
+            trust: &trust,
+        };
         let plugins: Vec<PluginEntry> = raw
             .plugins
             .iter()
-            .filter_map(|(name, p)| c.plugin(&base, name, p))
+            .filter_map(|(name, p)| c.plugin(&cx, name, p))
             .collect();
         if raw.plugins.is_empty() {
             c.errors.push(Diagnostic::file(file, "no plugins configured: add a `[plugins.NAME]` table with `path = \"plugins/NAME\"`"));
@@ -206,6 +206,8 @@ impl CityConfig {
                 store_url,
                 retention,
                 cache_dir,
+                plugins_dir,
+                trust,
                 max_instances,
                 ingest,
                 plugins,
@@ -247,76 +249,5 @@ fn resolve_sqlite(base: &Path, url: &str) -> String {
     match url.strip_prefix("sqlite://") {
         Some(path) if !path.starts_with('/') => format!("sqlite://{}", base.join(path).display()),
         _ => url.to_owned(),
-    }
-}
-
-impl Checker<'_> {
-    fn plugin(
-        &mut self,
-        base: &Path,
-        name: &Spanned<String>,
-        raw: &RawPlugin,
-    ) -> Option<PluginEntry> {
-        let plugin_name = self.check(name, |s| PluginName::new(s));
-        let circuit = self.circuit(raw.circuit.as_ref());
-        let dir = base.join(raw.path.get_ref());
-        let manifest_path = dir.join("plugin.toml");
-        if !manifest_path.is_file() {
-            self.error(
-                raw.path.span(),
-                format!(
-                    "no plugin.toml in `{}`: `path` must be a plugin's folder",
-                    dir.display()
-                ),
-            );
-            return None;
-        }
-        let manifest = match Manifest::load(&manifest_path) {
-            Ok(m) => m,
-            Err(d) => {
-                self.errors.0.extend(d.0);
-                return None;
-            }
-        };
-        let plugin_name = plugin_name?;
-        if manifest.name != plugin_name {
-            self.error(name.span(), format!("`[plugins.{plugin_name}]` names a plugin whose manifest says `name = \"{}\"`; use the manifest's name", manifest.name));
-            return None;
-        }
-        let component = raw
-            .component
-            .as_ref()
-            .map_or_else(|| dir.join("plugin.wasm"), |c| base.join(c.get_ref()));
-        let config = match &raw.config {
-            None => serde_json::json!({}),
-            Some(t) => match serde_json::to_value(t.get_ref()) {
-                Ok(v) => v,
-                Err(e) => {
-                    self.error(
-                        t.span(),
-                        format!("`config` cannot be turned into JSON: {e}"),
-                    );
-                    return None;
-                }
-            },
-        };
-        if let Err(e) = manifest.config_schema.validate(&config) {
-            let span = raw
-                .config
-                .as_ref()
-                .map_or_else(|| name.span(), Spanned::span);
-            self.error(
-                span,
-                format!("`config` of plugin `{plugin_name}` does not match its schema: {e}"),
-            );
-        }
-        Some(PluginEntry {
-            name: plugin_name,
-            dir,
-            component,
-            manifest,
-            config,
-            circuit,
-        })
     }
 }

@@ -47,16 +47,23 @@ mod checker;
 mod city;
 mod clock;
 mod filter;
+mod installed;
 mod open311;
+mod plugin;
 mod raw;
 mod route;
 mod routes;
+mod settings;
 mod topology;
+mod trust;
 
-pub use city::{CityConfig, PluginEntry, ServerConfig};
+pub use city::{CityConfig, ServerConfig};
 pub use clock::ClockConfig;
+pub use installed::{Installed, write_atomic};
 pub use open311::{Open311Config, SUBMITTED as OPEN311_SUBMITTED, Service};
+pub use plugin::{Code, InstalledPackage, PluginEntry};
 pub use route::{Circuit, IngestConfig, Retry, RouteEntry};
+pub use settings::InstallSettings;
 
 /// The event types the platform itself publishes (source `/cityhub`); routes
 /// may take them `from` like any other. `cityhub.clock.tick` comes every

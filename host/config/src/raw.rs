@@ -26,6 +26,15 @@ pub(crate) struct RawCity {
     #[serde(default)]
     pub clock: RawClock,
     pub open311: Option<Spanned<RawOpen311>>,
+    #[serde(default)]
+    pub trust: RawTrust,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct RawTrust {
+    #[serde(default)]
+    pub vendors: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -59,6 +68,7 @@ pub(crate) struct RawStore {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(crate) struct RawRuntime {
     pub cache_dir: Option<Spanned<String>>,
+    pub plugins_dir: Option<Spanned<String>>,
     pub max_instances: Option<Spanned<i64>>,
 }
 
@@ -72,8 +82,10 @@ pub(crate) struct RawIngest {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(crate) struct RawPlugin {
-    pub path: Spanned<String>,
+    pub path: Option<Spanned<String>>,
+    pub package: Option<Spanned<String>>,
     pub component: Option<Spanned<String>>,
+    pub grants: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     pub config: Option<Spanned<toml::Table>>,
     pub circuit: Option<RawCircuit>,

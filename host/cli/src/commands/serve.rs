@@ -44,7 +44,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     if args.build {
         for p in &config.plugins {
-            build::build(&p.dir)?;
+            // Installed packages come built.
+            if let cityhub_config::Code::Folder { dir, .. } = &p.code {
+                build::build(dir)?;
+            }
         }
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -67,7 +70,7 @@ async fn serve(config: CityConfig, args: Args) -> anyhow::Result<()> {
         ..RuntimeConfig::default()
     })?);
     let mut loaded = reload::Loaded::default();
-    let handles = loaded.load(&runtime, &config)?;
+    let handles = loaded.load(&runtime, &config)?.handles;
     for p in config.unrouted_plugins() {
         warn!(plugin = %p, "no route delivers to this plugin, so it never runs: add a `[routes.NAME]` with `to = \"{p}\"`");
     }

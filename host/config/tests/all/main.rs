@@ -4,5 +4,6 @@
 // that clippy.toml's `allow-*-in-tests` covers.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod installed;
 mod ui;
 mod valid;

@@ -6,7 +6,7 @@ use cityhub_cloudevents::{
     TypePattern,
     filter::{Condition, Field, Filter, Test},
 };
-use cityhub_config::{Circuit, CityConfig, IngestConfig, Retry, RouteEntry};
+use cityhub_config::{Circuit, CityConfig, Code, IngestConfig, Retry, RouteEntry};
 use cityhub_manifest::PluginName;
 use serde_json::json;
 
@@ -56,7 +56,17 @@ config = { threshold = 2.5 }
     assert_eq!(c.plugins.len(), 1);
     let p = &c.plugins[0];
     assert_eq!(p.name.as_str(), "counter");
-    assert_eq!(p.component, root.join("fixture/counter/plugin.wasm"));
+    assert!(
+        matches!(&p.code, Code::Folder { component, .. } if *component == root.join("fixture/counter/plugin.wasm")),
+        "{:?}",
+        p.code
+    );
+    assert_eq!(
+        p.grants, None,
+        "a folder plugin without `grants` gets what it asks for"
+    );
+    assert_eq!(c.plugins_dir, root.join(".cityhub/plugins"));
+    assert!(c.trust.is_empty());
     assert_eq!(p.config["threshold"], 2.5);
     assert_eq!(
         p.circuit,

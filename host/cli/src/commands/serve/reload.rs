@@ -1,13 +1,18 @@
-//! Configuration reload: city.toml is watched (notify), edits are debounced,
+//! Configuration reload: city.toml and the installed plugins' folder
+//! (`[runtime] plugins-dir`, where `cityhub plugin install|rollback` change
+//! a plugin's `installed.toml`) are watched (notify), edits are debounced,
 //! checked like at start-up, and applied route by route; an invalid edit
 //! keeps the running configuration and says why.
 //!
 //! What reloads: routes (added, changed, removed) and plugins (a changed
-//! component, manifest or `config` reloads that plugin and restarts its
-//! routes). What needs a restart (logged as such): `[server]`, `[store]`,
-//! `[runtime]` and `[ingest]`.
+//! component, manifest, installed version or `config` loads that plugin
+//! anew, and [`Bus::upgrade`] swaps it in without stopping its routes). A
+//! running plugin whose new version does not load keeps serving, and the
+//! refusal shows in `GET /v1/plugins`. What needs a restart (logged as
+//! such): `[server]`, `[store]`, `[runtime]` and `[ingest]`.
 
 use std::{
+    borrow::Cow,
     collections::HashMap,
     path::{Path, PathBuf},
     sync::Arc,
@@ -16,7 +21,7 @@ use std::{
 
 use anyhow::Context;
 use cityhub_bus::{Bus, PluginHandle};
-use cityhub_config::CityConfig;
+use cityhub_config::{CityConfig, Code, Installed, PluginEntry};
 use cityhub_package::Digest;
 use cityhub_runtime::{Plugin, Runtime};
 use notify::{RecursiveMode, Watcher};
@@ -33,55 +38,97 @@ pub(crate) struct Loaded {
     plugins: HashMap<String, (Digest, Arc<Plugin>)>,
 }
 
+/// What [`Loaded::load`] gives the bus.
+pub(crate) struct Reloaded {
+    /// Every plugin to run.
+    pub handles: Vec<PluginHandle>,
+    /// New versions of running plugins that did not load (plugin, version,
+    /// why): the running version stays in `handles`.
+    pub refused: Vec<(String, String, String)>,
+}
+
 impl Loaded {
     /// Loads every plugin of `config`, reusing the already loaded ones that
-    /// did not change. Fails on the first plugin that does not load.
-    pub fn load(
-        &mut self,
-        runtime: &Runtime,
-        config: &CityConfig,
-    ) -> anyhow::Result<Vec<PluginHandle>> {
+    /// did not change. A plugin not running yet that does not load fails the
+    /// whole load; a running one keeps its loaded version (see
+    /// [`Reloaded::refused`]).
+    pub fn load(&mut self, runtime: &Runtime, config: &CityConfig) -> anyhow::Result<Reloaded> {
         let mut next = HashMap::new();
-        let mut handles = Vec::new();
+        let mut out = Reloaded {
+            handles: Vec::new(),
+            refused: Vec::new(),
+        };
         for p in &config.plugins {
-            let bytes = std::fs::read(&p.component).with_context(|| {
-                format!(
-                    "plugin `{}`: cannot read component `{}`; build it with `cityhub plugin build {}` (or run `serve --build`)",
-                    p.name,
-                    p.component.display(),
-                    p.dir.display()
-                )
-            })?;
-            let manifest = format!("{:?}", p.manifest);
-            let config_json = p.config.to_string();
-            let key = Digest::of_parts([
-                bytes.as_slice(),
-                manifest.as_bytes(),
-                config_json.as_bytes(),
-            ]);
-            let plugin = match self.plugins.get(p.name.as_str()) {
-                Some((k, plugin)) if *k == key => plugin.clone(),
-                _ => {
-                    let started = std::time::Instant::now();
-                    let plugin =
-                        runtime.load(p.manifest.clone(), &p.component, p.config.clone())?;
-                    info!(plugin = plugin.name(), version = %plugin.manifest().version, digest = %plugin.digest(), ms = started.elapsed().as_millis() as u64, "plugin loaded");
-                    plugin
+            let name = p.name.as_str();
+            let loaded = load_one(runtime, p, self.plugins.get(name));
+            let (key, plugin) = match (loaded, self.plugins.get(name)) {
+                (Ok(l), _) => l,
+                (Err(e), Some(running)) => {
+                    let version = p.manifest.version.to_string();
+                    out.refused
+                        .push((name.to_owned(), version, format!("{e:#}")));
+                    running.clone()
                 }
+                (Err(e), None) => return Err(e),
             };
-            next.insert(p.name.to_string(), (key, plugin.clone()));
-            handles.push(PluginHandle {
+            next.insert(name.to_owned(), (key, plugin.clone()));
+            out.handles.push(PluginHandle {
                 plugin,
                 circuit: p.circuit,
             });
         }
         self.plugins = next;
-        Ok(handles)
+        Ok(out)
     }
 }
 
-/// Starts watching `file`; reloads run on the current tokio runtime until
-/// the returned watcher is dropped.
+/// Loads one plugin, or reuses `running` when its code, manifest and
+/// configuration are unchanged.
+fn load_one(
+    runtime: &Runtime,
+    p: &PluginEntry,
+    running: Option<&(Digest, Arc<Plugin>)>,
+) -> anyhow::Result<(Digest, Arc<Plugin>)> {
+    let (bytes, path): (Cow<'_, [u8]>, &Path) = match &p.code {
+        Code::Folder { dir, component } => {
+            let bytes = std::fs::read(component).with_context(|| {
+                format!(
+                    "plugin `{}`: cannot read component `{}`; build it with `cityhub plugin build {}` (or run `serve --build`)",
+                    p.name,
+                    component.display(),
+                    dir.display()
+                )
+            })?;
+            (Cow::Owned(bytes), component)
+        }
+        Code::Package(installed) => (Cow::Borrowed(&installed.component[..]), &installed.file),
+    };
+    let manifest = format!("{:?}", p.manifest);
+    let config_json = p.config.to_string();
+    let key = Digest::of_parts([&bytes[..], manifest.as_bytes(), config_json.as_bytes()]);
+    if let Some((k, plugin)) = running
+        && *k == key
+    {
+        return Ok((key, plugin.clone()));
+    }
+    let started = std::time::Instant::now();
+    let plugin = runtime.load_bytes(p.manifest.clone(), path, &bytes, p.config.clone())?;
+    info!(plugin = plugin.name(), version = %plugin.manifest().version, digest = %plugin.digest(), ms = started.elapsed().as_millis() as u64, "plugin loaded");
+    Ok((key, plugin))
+}
+
+/// What a change touched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Changed {
+    /// city.toml: editors write in several steps, so edits are debounced.
+    City,
+    /// A plugin's `installed.toml`, written whole by a rename: applied at
+    /// once.
+    Installed,
+}
+
+/// Starts watching `file` and the installed plugins' folder; reloads run on
+/// the current tokio runtime until the returned watcher is dropped.
 pub(crate) fn watch(
     file: PathBuf,
     config: CityConfig,
@@ -89,15 +136,24 @@ pub(crate) fn watch(
     loaded: Loaded,
     bus: Arc<Bus>,
 ) -> anyhow::Result<notify::RecommendedWatcher> {
-    let (tx, rx) = mpsc::channel::<()>(1);
+    let (tx, rx) = mpsc::channel::<Changed>(4);
     let name = file.file_name().map(|n| n.to_owned());
+    let installed = std::ffi::OsStr::new(Installed::FILE);
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if let Ok(e) = event
-            && e.paths.iter().any(|p| p.file_name() == name.as_deref())
-            && !e.kind.is_access()
-        {
-            // A full channel already holds a wake-up: nothing is lost.
-            let _ = tx.try_send(());
+        let Ok(e) = event else { return };
+        if e.kind.is_access() {
+            return;
+        }
+        for p in &e.paths {
+            let changed = if p.file_name() == name.as_deref() {
+                Changed::City
+            } else if p.file_name() == Some(installed) {
+                Changed::Installed
+            } else {
+                continue;
+            };
+            // A full channel already holds wake-ups: nothing is lost.
+            let _ = tx.try_send(changed);
         }
     })
     .context("starting the city.toml watcher")?;
@@ -109,6 +165,16 @@ pub(crate) fn watch(
     watcher
         .watch(&dir, RecursiveMode::NonRecursive)
         .with_context(|| format!("watching `{}` for edits of city.toml", dir.display()))?;
+    let plugins_dir = &config.plugins_dir;
+    std::fs::create_dir_all(plugins_dir).with_context(|| {
+        format!(
+            "creating the installed plugins' folder `{}` ([runtime] plugins-dir)",
+            plugins_dir.display()
+        )
+    })?;
+    watcher
+        .watch(plugins_dir, RecursiveMode::Recursive)
+        .with_context(|| format!("watching `{}` for installed plugins", plugins_dir.display()))?;
     tokio::spawn(run(file, config, runtime, loaded, bus, rx));
     Ok(watcher)
 }
@@ -119,18 +185,35 @@ async fn run(
     runtime: Arc<Runtime>,
     mut loaded: Loaded,
     bus: Arc<Bus>,
-    mut rx: mpsc::Receiver<()>,
+    mut rx: mpsc::Receiver<Changed>,
 ) {
-    while rx.recv().await.is_some() {
-        // Debounce: wait until the edits stop.
-        loop {
+    while let Some(mut changed) = rx.recv().await {
+        // Debounce edits of city.toml: wait until they stop.
+        while changed == Changed::City {
             tokio::time::sleep(DEBOUNCE).await;
-            if rx.try_recv().is_err() {
-                break;
+            match rx.try_recv() {
+                Ok(_) => changed = Changed::City,
+                Err(_) => break,
             }
         }
         if let Some(next) = reload(&file, &current, &runtime, &mut loaded, &bus).await {
             current = next;
+        }
+    }
+}
+
+/// After a configuration that does not load: each installed plugin whose
+/// active version changed is recorded as refused, with why.
+async fn refuse_installed(current: &CityConfig, bus: &Bus, why: &str) {
+    for p in &current.plugins {
+        let Code::Package(running) = &p.code else {
+            continue;
+        };
+        if let Ok(Some(i)) = Installed::read(&current.plugins_dir, p.name.as_str())
+            && i.active != running.version
+        {
+            bus.refuse_upgrade(p.name.as_str(), &i.active.to_string(), why)
+                .await;
         }
     }
 }
@@ -145,7 +228,8 @@ async fn reload(
     let next = match CityConfig::load(file) {
         Ok(c) => c,
         Err(d) => {
-            error!(file = %file.display(), "city.toml was edited but has errors; the running configuration stays:\n{d}");
+            error!(file = %file.display(), "city.toml or an installed plugin changed, but the configuration has errors; the running configuration stays:\n{d}");
+            refuse_installed(current, bus, &d.to_string()).await;
             return None;
         }
     };
@@ -184,7 +268,12 @@ async fn reload(
     };
     *loaded = l;
     let handles = match result {
-        Ok(h) => h,
+        Ok(r) => {
+            for (plugin, version, why) in &r.refused {
+                bus.refuse_upgrade(plugin, version, why).await;
+            }
+            r.handles
+        }
         Err(e) => {
             error!(file = %file.display(), "city.toml was edited but a plugin does not load; the running configuration stays: {e:#}");
             return None;

@@ -1,0 +1,79 @@
+//! [`InstallSettings`]: what `cityhub plugin install|list|rollback|remove`
+//! need from city.toml — where installed plugins live, whom the city trusts,
+//! what it grants each plugin — read without checking the rest, so that they
+//! work while the rest of the file does not load yet (a plugin configured
+//! with `package` before it is installed, say).
+
+use std::{collections::BTreeMap, path::Path, path::PathBuf};
+
+use cityhub_manifest::{Capability, Diagnostic, Diagnostics};
+use cityhub_package::Trust;
+
+use crate::{checker::Checker, raw::RawCity};
+
+/// The install-related parts of city.toml, checked.
+#[derive(Debug)]
+pub struct InstallSettings {
+    /// `[runtime] plugins-dir`, resolved against city.toml's folder.
+    pub plugins_dir: PathBuf,
+    /// `[trust.vendors]`.
+    pub trust: Trust,
+    /// Every `[plugins.NAME]`, with its `grants` (`None` when it has none).
+    pub plugins: BTreeMap<String, Option<Vec<Capability>>>,
+    /// Every route's name and the plugin it delivers to (`to`).
+    pub routes: Vec<(String, String)>,
+}
+
+impl InstallSettings {
+    /// Reads them from `file`; every error in those parts at once.
+    pub fn load(file: &Path) -> Result<Self, Diagnostics> {
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            Diagnostics(vec![Diagnostic::file(
+                file,
+                format!("cannot read the city configuration: {e}; pass it with `--config FILE`"),
+            )])
+        })?;
+        let raw: RawCity = toml::from_str(&text).map_err(|e| {
+            Diagnostics(vec![Diagnostic::at(
+                file,
+                &text,
+                e.span().unwrap_or(0..0),
+                e.message().trim(),
+            )])
+        })?;
+        let mut c = Checker {
+            file,
+            text: &text,
+            errors: Diagnostics::default(),
+        };
+        let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let plugins_dir = raw
+            .runtime
+            .plugins_dir
+            .as_ref()
+            .map_or_else(|| base.join(".cityhub/plugins"), |v| base.join(v.get_ref()));
+        let trust = c.trust(&raw.trust);
+        let plugins = raw
+            .plugins
+            .iter()
+            .map(|(name, p)| {
+                let grants = p.grants.as_ref().and_then(|g| c.grants(g));
+                (name.get_ref().clone(), grants)
+            })
+            .collect();
+        let routes = raw
+            .routes
+            .iter()
+            .map(|(name, r)| (name.get_ref().clone(), r.to.get_ref().clone()))
+            .collect();
+        if !c.errors.is_empty() {
+            return Err(c.errors);
+        }
+        Ok(Self {
+            plugins_dir,
+            trust,
+            plugins,
+            routes,
+        })
+    }
+}
