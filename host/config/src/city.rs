@@ -67,13 +67,7 @@ impl CityConfig {
 
     /// Reads, parses and checks `file`, loading every plugin's manifest.
     pub fn load(file: &Path) -> Result<Self, Diagnostics> {
-        let text = std::fs::read_to_string(file).map_err(|e| {
-            Diagnostics(vec![Diagnostic::file(
-                file,
-                format!("cannot read the city configuration: {e}; pass it with `--config FILE`"),
-            )])
-        })?;
-        Self::parse(file, &text)
+        Self::parse(file, &read(file)?)
     }
 
     /// The plugins no route delivers to: they never receive an event. The
@@ -166,11 +160,7 @@ impl CityConfig {
                     .ok_or_else(|| format!("`max-instances` must be between 1 and 100000: got {n}"))
             }),
         };
-        let plugins_dir = raw
-            .runtime
-            .plugins_dir
-            .as_ref()
-            .map_or_else(|| base.join(".cityhub/plugins"), |v| base.join(v.get_ref()));
+        let plugins_dir = raw.runtime.plugins_dir(&base);
         let trust = c.trust(&raw.trust);
         let (ingest, accepts_known) = c.ingest(&raw.ingest);
         let cx = PluginContext {
@@ -218,6 +208,16 @@ impl CityConfig {
             _ => Err(c.errors),
         }
     }
+}
+
+/// city.toml's text.
+pub(crate) fn read(file: &Path) -> Result<String, Diagnostics> {
+    std::fs::read_to_string(file).map_err(|e| {
+        Diagnostics(vec![Diagnostic::file(
+            file,
+            format!("cannot read the city configuration: {e}; pass it with `--config FILE`"),
+        )])
+    })
 }
 
 /// Parses a retention period: a whole number and `d`, `h`, `m` or `s` (`"30d"`).

@@ -72,6 +72,15 @@ pub(crate) struct RawRuntime {
     pub max_instances: Option<Spanned<i64>>,
 }
 
+impl RawRuntime {
+    /// `plugins-dir` resolved against city.toml's folder `base`.
+    pub fn plugins_dir(&self, base: &std::path::Path) -> std::path::PathBuf {
+        self.plugins_dir
+            .as_ref()
+            .map_or_else(|| base.join(".cityhub/plugins"), |v| base.join(v.get_ref()))
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(crate) struct RawIngest {

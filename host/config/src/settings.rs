@@ -27,12 +27,7 @@ pub struct InstallSettings {
 impl InstallSettings {
     /// Reads them from `file`; every error in those parts at once.
     pub fn load(file: &Path) -> Result<Self, Diagnostics> {
-        let text = std::fs::read_to_string(file).map_err(|e| {
-            Diagnostics(vec![Diagnostic::file(
-                file,
-                format!("cannot read the city configuration: {e}; pass it with `--config FILE`"),
-            )])
-        })?;
+        let text = crate::city::read(file)?;
         let raw: RawCity = toml::from_str(&text).map_err(|e| {
             Diagnostics(vec![Diagnostic::at(
                 file,
@@ -47,11 +42,7 @@ impl InstallSettings {
             errors: Diagnostics::default(),
         };
         let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
-        let plugins_dir = raw
-            .runtime
-            .plugins_dir
-            .as_ref()
-            .map_or_else(|| base.join(".cityhub/plugins"), |v| base.join(v.get_ref()));
+        let plugins_dir = raw.runtime.plugins_dir(&base);
         let trust = c.trust(&raw.trust);
         let plugins = raw
             .plugins
