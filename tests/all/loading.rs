@@ -37,6 +37,30 @@ fn a_manifest_world_that_differs_from_the_component_is_refused_naming_both() {
 }
 
 #[test]
+fn a_component_importing_a_capability_its_manifest_does_not_declare_is_refused() {
+    let m = manifest(|t| {
+        t.replace(
+            r#"capabilities = ["log", "state", "clock"]"#,
+            r#"capabilities = ["log", "clock"]"#,
+        )
+    });
+    assert!(
+        !m.capabilities
+            .contains(&cityhub_manifest::Capability::State)
+    );
+    let err = runtime()
+        .load(m, Path::new(plugins::TRAFFIC_WASM), json!({}))
+        .unwrap_err();
+    assert!(matches!(err, Error::Undeclared { .. }), "{err}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("imports `cityhub:plugin/state`")
+            && msg.contains("add it to `capabilities` in plugin.toml"),
+        "{msg}"
+    );
+}
+
+#[test]
 fn bytes_that_are_not_a_component_are_refused() {
     let err = runtime()
         .load_bytes(

@@ -57,6 +57,16 @@ pub enum Error {
         /// What the component targets.
         component: String,
     },
+    /// The component imports a host interface its manifest does not ask for.
+    #[error(
+        "plugin `{plugin}`: its component imports `cityhub:plugin/{capability}`, but its manifest does not declare the capability `{capability}`; add it to `capabilities` in plugin.toml (the city must then grant it)"
+    )]
+    Undeclared {
+        /// The plugin.
+        plugin: String,
+        /// The capability imported but not declared.
+        capability: String,
+    },
     /// The component imports something the host does not provide.
     #[error(
         "plugin `{plugin}` cannot be linked: {reason}; a plugin may import only `cityhub:plugin/*` and WASI p2"

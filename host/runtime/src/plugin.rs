@@ -2,11 +2,14 @@
 
 use std::path::Path;
 
-use cityhub_manifest::Manifest;
+use cityhub_manifest::{Capability, Manifest};
 use cityhub_package::Digest;
 use wasmtime::component::Component;
 
 use crate::{Error, PluginStats, Runtime, SUPPORTED_WORLD, bindings::PluginPre};
+
+/// The prefix of the host interfaces a plugin imports (`log`, `state`, …).
+const IMPORT_PREFIX: &str = "cityhub:plugin/";
 
 /// The prefix of the export every plugin must have; the version follows `@`.
 const HANDLER_EXPORT: &str = "cityhub:plugin/handler@";
@@ -67,6 +70,7 @@ impl Plugin {
             }
         };
         check_world(&rt.engine, &component, &manifest)?;
+        check_capabilities(&rt.engine, &component, &manifest)?;
         let pre = rt
             .linker
             .instantiate_pre(&component)
@@ -117,6 +121,34 @@ impl Plugin {
     pub fn stats(&self) -> &PluginStats {
         &self.stats
     }
+}
+
+/// Checks that every `cityhub:plugin/<interface>` the component imports is a
+/// capability its manifest declares: what a plugin can reach is what its
+/// manifest (and so the city's grants) says, whatever the component holds.
+fn check_capabilities(
+    engine: &wasmtime::Engine,
+    component: &Component,
+    manifest: &Manifest,
+) -> Result<(), Error> {
+    for (name, _) in component.component_type().imports(engine) {
+        let Some(interface) = name.strip_prefix(IMPORT_PREFIX) else {
+            continue;
+        };
+        let interface = interface.split('@').next().unwrap_or(interface);
+        // Interfaces that grant nothing (`types`) are not capabilities; one
+        // the host does not provide fails to link below.
+        let Ok(capability) = interface.parse::<Capability>() else {
+            continue;
+        };
+        if !manifest.capabilities.contains(&capability) {
+            return Err(Error::Undeclared {
+                plugin: manifest.name.to_string(),
+                capability: interface.to_owned(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Finds the component's `cityhub:plugin/handler@X` export and checks X against
