@@ -24,6 +24,7 @@ mod metrics;
 mod open311;
 mod ops;
 mod postgres;
+mod registry;
 mod reload;
 mod retention;
 mod retry;

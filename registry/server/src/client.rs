@@ -57,9 +57,9 @@ impl Client {
         Ok(Self { base, http })
     }
 
-    /// The registry's base URL.
+    /// The registry's base URL, without a trailing `/`.
     pub fn url(&self) -> &str {
-        self.base.as_str()
+        self.base.as_str().trim_end_matches('/')
     }
 
     /// The index of plugin `name`: every version, yanked ones included.
@@ -243,6 +243,7 @@ mod tests {
             c.url_of(&["v1", "plugins"]).as_str(),
             "http://h/registry/v1/plugins"
         );
+        assert_eq!(c.url(), "http://h/registry");
         assert!(Client::new("ftp://h").is_err());
         assert!(Client::new("not a url").is_err());
     }

@@ -7,6 +7,7 @@ mod check;
 mod deadletters;
 mod demo;
 mod plugin;
+mod registry;
 mod replay;
 mod serve;
 mod simulate;
@@ -45,6 +46,9 @@ enum Command {
     /// List and replay the events a running host's routes gave up on.
     #[command(subcommand)]
     Deadletters(deadletters::Command),
+    /// Serve a plugin registry and add the vendors who publish to it.
+    #[command(subcommand)]
+    Registry(registry::Command),
     /// Run a route of a running host again from a time or log position.
     Replay(replay::Args),
     /// Measure throughput and latency of this binary's host over HTTP, on
@@ -69,6 +73,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check { config } => check::run(&config),
         Command::Plugin(cmd) => plugin::run(cmd),
         Command::Deadletters(cmd) => deadletters::run(cmd),
+        Command::Registry(cmd) => registry::run(cmd),
         Command::Replay(args) => replay::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Simulate(args) => simulate::run(args),

@@ -1,11 +1,15 @@
-//! `cityhub plugin …`: the vendor's loop — scaffold, build, try — and the
-//! operator's view of the plugins of a running host — status, resume.
+//! `cityhub plugin …`: the vendor's loop — scaffold, build, try, then
+//! publish, yank and search on a registry — and the operator's view of the
+//! plugins of a running host — status, resume.
 
 pub mod build;
 mod new;
+mod publish;
 mod resume;
+mod search;
 mod status;
 mod test;
+mod yank;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -45,6 +49,12 @@ pub enum Command {
         #[command(flatten)]
         server: ServerArgs,
     },
+    /// Publish a signed package to a registry, with a vendor token.
+    Publish(publish::Args),
+    /// Yank a published version from a registry (`--undo` to unyank).
+    Yank(yank::Args),
+    /// Search a registry's plugins.
+    Search(search::Args),
 }
 
 /// Runs a plugin subcommand.
@@ -55,5 +65,8 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
         Command::Test(args) => test::run(args),
         Command::Status { server } => status::run(&server),
         Command::Resume { name, server } => resume::run(&name, &server),
+        Command::Publish(args) => publish::run(args),
+        Command::Yank(args) => yank::run(args),
+        Command::Search(args) => search::run(args),
     }
 }
