@@ -177,19 +177,9 @@ fn vendor_add_serve_publish_search_yank() {
         err.contains("`traffic@0.1.0` is already published"),
         "{err}"
     );
-    let (_, err) = expect(
-        2,
-        &[
-            "plugin",
-            "publish",
-            file,
-            "--registry",
-            &url,
-            "--token",
-            "cityhub_vt_0",
-        ],
-        &[],
-    );
+    let mut wrong_token = publish;
+    wrong_token[6] = "cityhub_vt_0";
+    let (_, err) = expect(2, &wrong_token, &[]);
     assert!(err.contains("the vendor token is not valid"), "{err}");
     let (_, err) = expect(2, &["plugin", "publish", file, "--registry", &url], &[]);
     assert!(

@@ -13,6 +13,7 @@ use std::{
 use axum::{extract::State, http::header, response::IntoResponse};
 
 use super::AppState;
+use crate::Error;
 
 /// The registry server's counters.
 #[derive(Debug, Default)]
@@ -42,11 +43,18 @@ impl Metrics {
         self.download_bytes.fetch_add(bytes, Ordering::Relaxed);
     }
 
-    /// Counts a refused write by its error code.
-    pub(crate) fn refused(&self, code: &str) {
-        if let Ok(mut map) = self.refused.lock() {
-            *map.entry(code.to_owned()).or_default() += 1;
+    /// Counts the outcome of a write: `done` if it succeeded, a refusal by
+    /// its error code if not; returns it unchanged.
+    pub(crate) fn count<T>(&self, result: Result<T, Error>, done: fn(&Self)) -> Result<T, Error> {
+        match &result {
+            Ok(_) => done(self),
+            Err(e) => {
+                if let Ok(mut map) = self.refused.lock() {
+                    *map.entry(e.code().to_owned()).or_default() += 1;
+                }
+            }
         }
+        result
     }
 
     /// The counters in the Prometheus text format.

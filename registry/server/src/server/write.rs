@@ -10,7 +10,7 @@ use axum::{
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt as _;
 
-use super::AppState;
+use super::{AppState, Metrics};
 use crate::{
     Error, Published, Vendor, YankState,
     registry::{plugin_name, plugin_version},
@@ -54,16 +54,8 @@ pub(super) async fn publish(
             .map_err(|e| Error::Interrupted(e.to_string()))?
     }
     .await;
-    match result {
-        Ok(published) => {
-            state.metrics.published();
-            Ok((StatusCode::CREATED, Json(published)))
-        }
-        Err(e) => {
-            state.metrics.refused(e.code());
-            Err(e)
-        }
-    }
+    let published = state.metrics.count(result, Metrics::published)?;
+    Ok((StatusCode::CREATED, Json(published)))
 }
 
 /// `POST /v1/plugins/{name}/{version}/yank`.
@@ -99,16 +91,7 @@ async fn set_yanked(
             .await
     }
     .await;
-    match result {
-        Ok(done) => {
-            state.metrics.yank_changed();
-            Ok(Json(done))
-        }
-        Err(e) => {
-            state.metrics.refused(e.code());
-            Err(e)
-        }
-    }
+    Ok(Json(state.metrics.count(result, Metrics::yank_changed)?))
 }
 
 /// The path's two segments; a segment that does not decode is an invalid name.

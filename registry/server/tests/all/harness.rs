@@ -54,6 +54,48 @@ impl Env {
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
+
+    /// `method path` sent raw (not through the client), with `token` as
+    /// bearer if any and `body`.
+    pub async fn send(&self, method: &str, path: &str, token: Option<&str>, body: Vec<u8>) -> Raw {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request = reqwest::Client::new()
+            .request(method, format!("{}{path}", self.url()))
+            .body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let answer = request.send().await.unwrap();
+        Raw {
+            status: answer.status().as_u16(),
+            headers: answer.headers().clone(),
+            body: answer.bytes().await.unwrap().to_vec(),
+        }
+    }
+
+    /// `GET path`, raw.
+    pub async fn get(&self, path: &str) -> Raw {
+        self.send("GET", path, None, Vec::new()).await
+    }
+}
+
+/// An answer of the server, as sent.
+pub struct Raw {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Raw {
+    /// The body as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap()
+    }
+
+    /// A header's value.
+    pub fn header(&self, name: &str) -> &str {
+        self.headers[name].to_str().unwrap()
+    }
 }
 
 /// Runs `test` on a registry in a fresh SQLite file.

@@ -44,14 +44,14 @@ async fn publish_stores_the_package_and_answers_its_digest(env: Env) {
     assert_eq!(opened.digest().to_string(), published.digest);
 
     // the raw answer carries the media type, length and digest
-    let raw = reqwest::get(format!("{}/v1/plugins/weather/1.0.0/package", env.url()))
-        .await
-        .unwrap();
-    assert_eq!(raw.status(), 200);
-    let header = |h: &str| raw.headers()[h].to_str().unwrap().to_owned();
-    assert_eq!(header("content-type"), "application/vnd.cityhub.package");
-    assert_eq!(header("content-length"), bytes.len().to_string());
-    assert_eq!(header("x-cityhub-digest"), published.digest);
+    let raw = env.get("/v1/plugins/weather/1.0.0/package").await;
+    assert_eq!(raw.status, 200);
+    assert_eq!(
+        raw.header("content-type"),
+        "application/vnd.cityhub.package"
+    );
+    assert_eq!(raw.header("content-length"), bytes.len().to_string());
+    assert_eq!(raw.header("x-cityhub-digest"), published.digest);
 }
 
 async fn the_same_version_twice_is_refused_even_with_the_same_bytes(env: Env) {
@@ -88,15 +88,12 @@ async fn a_missing_or_wrong_token_is_401(env: Env) {
     assert_eq!((status, code.as_str()), (401, "unauthorized"));
     assert!(message.contains("not valid for this registry"), "{message}");
 
-    let raw = reqwest::Client::new()
-        .put(format!("{}/v1/plugins/weather/1.0.0", env.url()))
-        .body(bytes)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(raw.status(), 401);
-    assert_eq!(raw.headers()["www-authenticate"], "Bearer");
-    let body: serde_json::Value = raw.json().await.unwrap();
+    let raw = env
+        .send("PUT", "/v1/plugins/weather/1.0.0", None, bytes)
+        .await;
+    assert_eq!(raw.status, 401);
+    assert_eq!(raw.header("www-authenticate"), "Bearer");
+    let body = raw.json();
     assert_eq!(body["error"]["code"], "unauthorized");
     assert_eq!(body["error"]["field"], "authorization");
     assert!(
@@ -196,15 +193,16 @@ async fn tampered_and_unsigned_packages_are_400_with_the_package_error(env: Env)
     assert_eq!(message, cityhub_package::Error::Unsigned.to_string());
 
     // not a package at all, sent raw (the client reads the package first)
-    let raw = reqwest::Client::new()
-        .put(format!("{}/v1/plugins/weather/1.0.0", env.url()))
-        .bearer_auth(&acme.token)
-        .body("hello")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(raw.status(), 400);
-    let body: serde_json::Value = raw.json().await.unwrap();
+    let raw = env
+        .send(
+            "PUT",
+            "/v1/plugins/weather/1.0.0",
+            Some(&acme.token),
+            b"hello".to_vec(),
+        )
+        .await;
+    assert_eq!(raw.status, 400);
+    let body = raw.json();
     assert_eq!(body["error"]["code"], "invalid_package");
     assert_eq!(
         body["error"]["message"],
@@ -214,13 +212,7 @@ async fn tampered_and_unsigned_packages_are_400_with_the_package_error(env: Env)
 
 async fn the_manifest_must_match_the_path(env: Env) {
     let acme = env.vendor("acme").await;
-    let put = |path: &str| {
-        reqwest::Client::new()
-            .put(format!("{}/v1/plugins/{path}", env.url()))
-            .bearer_auth(&acme.token)
-            .body(signed("weather", "1.0.0", &acme.key))
-            .send()
-    };
+    let bytes = signed("weather", "1.0.0", &acme.key);
     for (path, status, code, text) in [
         (
             "rain/1.0.0",
@@ -248,9 +240,12 @@ async fn the_manifest_must_match_the_path(env: Env) {
         ),
         ("weather/1.0.0+b7", 400, "invalid_version", "build metadata"),
     ] {
-        let answer = put(path).await.unwrap();
-        assert_eq!(answer.status(), status, "{path}");
-        let body: serde_json::Value = answer.json().await.unwrap();
+        let path = format!("/v1/plugins/{path}");
+        let answer = env
+            .send("PUT", &path, Some(&acme.token), bytes.clone())
+            .await;
+        assert_eq!(answer.status, status, "{path}");
+        let body = answer.json();
         assert_eq!(body["error"]["code"], code, "{path}");
         let message = body["error"]["message"].as_str().unwrap();
         assert!(message.contains(text), "{path}: {message}");

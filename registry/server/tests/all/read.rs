@@ -51,12 +51,7 @@ async fn the_index_gives_every_version_in_semver_order_with_its_fields(env: Env)
     assert!(age.whole_seconds().abs() < 60, "{}", v.published_at);
 
     // the raw JSON has the contract's field names
-    let raw: serde_json::Value = reqwest::get(format!("{}/v1/plugins/weather", env.url()))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let raw = env.get("/v1/plugins/weather").await.json();
     let first = &raw["versions"][0];
     for field in [
         "version",
@@ -175,31 +170,16 @@ async fn unknown_plugins_versions_and_endpoints_are_404(env: Env) {
         "{message}"
     );
 
-    let raw = reqwest::get(format!("{}/v2/nothing", env.url()))
-        .await
-        .unwrap();
-    assert_eq!(raw.status(), 404);
-    let body: serde_json::Value = raw.json().await.unwrap();
-    assert_eq!(body["error"]["code"], "not_found");
-    let raw = reqwest::Client::new()
-        .delete(format!("{}/v1/plugins/weather", env.url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(raw.status(), 405);
-    let health: serde_json::Value = reqwest::get(format!("{}/healthz", env.url()))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(health["status"], "ok");
-    let metrics = reqwest::get(format!("{}/metrics", env.url()))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let raw = env.get("/v2/nothing").await;
+    assert_eq!(raw.status, 404);
+    assert_eq!(raw.json()["error"]["code"], "not_found");
+    let raw = env
+        .send("DELETE", "/v1/plugins/weather", None, Vec::new())
+        .await;
+    assert_eq!(raw.status, 405);
+    assert_eq!(raw.json()["error"]["code"], "method_not_allowed");
+    assert_eq!(env.get("/healthz").await.json()["status"], "ok");
+    let metrics = String::from_utf8(env.get("/metrics").await.body).unwrap();
     assert!(
         metrics.contains("cityhub_registry_published_total 1"),
         "{metrics}"
