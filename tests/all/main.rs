@@ -35,4 +35,5 @@ mod simulate;
 mod stream;
 mod support;
 mod traffic;
+mod upgrade;
 mod vendor;

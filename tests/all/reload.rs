@@ -47,7 +47,7 @@ async fn edits_apply_route_by_route_and_bad_edits_are_refused() {
             v["message"]
                 .as_str()
                 .unwrap_or("")
-                .starts_with("city.toml was edited but has errors")
+                .starts_with("city.toml or an installed plugin changed, but the configuration has errors")
         })
         .await;
     assert!(

@@ -77,6 +77,9 @@ pub struct PluginInfo {
 pub struct Applied {
     /// Routes started that were not running.
     pub started: Vec<String>,
+    /// Plugins whose new version did not start: the old one serves on (see
+    /// [`Bus::upgrade`]).
+    pub refused: Vec<String>,
     /// Routes restarted with a new configuration or plugin circuit.
     pub restarted: Vec<String>,
     /// Routes stopped.
@@ -504,13 +507,16 @@ impl Bus {
             }
             *slots = next;
         }
+        let mut applied = Applied::default();
         for plugin in upgrades {
             // A refused version is logged, recorded and announced; the old
             // one serves on.
-            let _ = self.upgrade(plugin).await;
+            let name = plugin.name().to_owned();
+            if self.upgrade(plugin).await.is_err() {
+                applied.refused.push(name);
+            }
         }
         let slots = self.plugins.lock().map(|s| s.clone()).unwrap_or_default();
-        let mut applied = Applied::default();
         let wanted: BTreeMap<String, RouteEntry> = routes
             .into_iter()
             .map(|r| (r.name.to_string(), r))

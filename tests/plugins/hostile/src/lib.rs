@@ -22,6 +22,9 @@
 //! | `test.hostile.undeclared` | emits `city.forbidden.thing` | refuse it: not in `publishes` |
 //! | `test.hostile.state-flood` | writes 1 KiB values under new keys, flushing every 16, until a write is refused, and returns that error | refuse writes past `state-quota` and fail the batch with the plugin's error |
 //!
+//! With `config = { fail_init = true }` its `init` fails (a configuration
+//! error): an instance never starts, as with a broken new version.
+//!
 //! `city.traffic.congestion` is echoed like `ok` (a tap, for the tests of
 //! fan-out between routes). Any other type is ignored. Events are handled in order, so a batch of
 //! `ok` then `loop` shows that the first event's output is dropped with the
@@ -55,7 +58,12 @@ pub struct Hostile;
 impl Plugin for Hostile {
     type Config = serde_json::Value;
 
-    fn init(_config: serde_json::Value) -> Result<Self, Error> {
+    fn init(config: serde_json::Value) -> Result<Self, Error> {
+        if config["fail_init"] == true {
+            return Err(Error::config(
+                "hostile told to fail its init (`fail_init = true`); remove it to start",
+            ));
+        }
         Ok(Hostile)
     }
 

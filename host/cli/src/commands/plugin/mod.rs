@@ -3,6 +3,9 @@
 //! plugins of a running host — status, resume.
 
 pub mod build;
+mod city_file;
+mod install;
+mod installed;
 mod new;
 mod publish;
 mod resume;
@@ -55,6 +58,26 @@ pub enum Command {
     Yank(yank::Args),
     /// Search a registry's plugins.
     Search(search::Args),
+    /// Install a plugin from a registry: resolve NAME@REQ, verify its
+    /// signature against `[trust.vendors]`, show what it asks for, install
+    /// what is approved. A running host swaps it in at once.
+    Install(install::Args),
+    /// List the installed plugins: the version serving, the ones kept for rollback.
+    List(installed::CityArgs),
+    /// Return an installed plugin to the version that served before.
+    Rollback {
+        /// The plugin's name.
+        name: String,
+        #[command(flatten)]
+        city: installed::CityArgs,
+    },
+    /// Remove an installed plugin (no route may deliver to it).
+    Remove {
+        /// The plugin's name.
+        name: String,
+        #[command(flatten)]
+        city: installed::CityArgs,
+    },
 }
 
 /// Runs a plugin subcommand.
@@ -68,5 +91,9 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
         Command::Publish(args) => publish::run(args),
         Command::Yank(args) => yank::run(args),
         Command::Search(args) => search::run(args),
+        Command::Install(args) => install::run(args),
+        Command::List(city) => installed::list(&city),
+        Command::Rollback { name, city } => installed::rollback(&name, &city),
+        Command::Remove { name, city } => installed::remove(&name, &city),
     }
 }

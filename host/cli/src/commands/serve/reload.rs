@@ -36,6 +36,11 @@ const DEBOUNCE: Duration = Duration::from_millis(300);
 #[derive(Default)]
 pub(crate) struct Loaded {
     plugins: HashMap<String, (Digest, Arc<Plugin>)>,
+    /// What the last load replaced, for [`Loaded::keep_serving`].
+    replaced: HashMap<String, (Digest, Arc<Plugin>)>,
+    /// The last refused code of each plugin (did not load or start), so the
+    /// same bytes are not tried and announced again at every reload.
+    refused: HashMap<String, Digest>,
 }
 
 /// What [`Loaded::load`] gives the bus.
@@ -58,18 +63,24 @@ impl Loaded {
             handles: Vec::new(),
             refused: Vec::new(),
         };
+        let mut refused = HashMap::new();
         for p in &config.plugins {
             let name = p.name.as_str();
-            let loaded = load_one(runtime, p, self.plugins.get(name));
-            let (key, plugin) = match (loaded, self.plugins.get(name)) {
+            let running = self.plugins.get(name);
+            let (key, plugin) = match (load_one(runtime, p, running, &self.refused), running) {
                 (Ok(l), _) => l,
-                (Err(e), Some(running)) => {
-                    let version = p.manifest.version.to_string();
-                    out.refused
-                        .push((name.to_owned(), version, format!("{e:#}")));
+                (Err((key, e)), Some(running)) => {
+                    if let Some(e) = e {
+                        let version = p.manifest.version.to_string();
+                        out.refused
+                            .push((name.to_owned(), version, format!("{e:#}")));
+                    }
+                    refused.insert(name.to_owned(), key);
                     running.clone()
                 }
-                (Err(e), None) => return Err(e),
+                (Err((_, e)), None) => {
+                    return Err(e.unwrap_or_else(|| anyhow::anyhow!("plugin `{name}` was refused")));
+                }
             };
             next.insert(name.to_owned(), (key, plugin.clone()));
             out.handles.push(PluginHandle {
@@ -77,30 +88,52 @@ impl Loaded {
                 circuit: p.circuit,
             });
         }
+        self.replaced = std::mem::take(&mut self.plugins)
+            .into_iter()
+            .filter(|(name, (key, _))| next.get(name).is_some_and(|(k, _)| k != key))
+            .collect();
         self.plugins = next;
+        self.refused = refused;
         Ok(out)
+    }
+
+    /// After the bus refused to swap in the new versions of `names` (they did
+    /// not start): the versions they replaced are the loaded ones again, and
+    /// the refused code is not tried again until it changes.
+    pub fn keep_serving(&mut self, names: &[String]) {
+        for name in names {
+            if let (Some(old), Some((key, _))) =
+                (self.replaced.remove(name), self.plugins.remove(name))
+            {
+                self.refused.insert(name.clone(), key);
+                self.plugins.insert(name.clone(), old);
+            }
+        }
     }
 }
 
 /// Loads one plugin, or reuses `running` when its code, manifest and
-/// configuration are unchanged.
+/// configuration are unchanged. `Err` carries the code's key and why it does
+/// not load (`None`: refused before, not tried again).
 fn load_one(
     runtime: &Runtime,
     p: &PluginEntry,
     running: Option<&(Digest, Arc<Plugin>)>,
-) -> anyhow::Result<(Digest, Arc<Plugin>)> {
+    refused: &HashMap<String, Digest>,
+) -> Result<(Digest, Arc<Plugin>), (Digest, Option<anyhow::Error>)> {
     let (bytes, path): (Cow<'_, [u8]>, &Path) = match &p.code {
-        Code::Folder { dir, component } => {
-            let bytes = std::fs::read(component).with_context(|| {
-                format!(
-                    "plugin `{}`: cannot read component `{}`; build it with `cityhub plugin build {}` (or run `serve --build`)",
+        Code::Folder { dir, component } => match std::fs::read(component) {
+            Ok(bytes) => (Cow::Owned(bytes), component),
+            Err(e) => {
+                let e = anyhow::anyhow!(
+                    "plugin `{}`: cannot read component `{}`: {e}; build it with `cityhub plugin build {}` (or run `serve --build`)",
                     p.name,
                     component.display(),
                     dir.display()
-                )
-            })?;
-            (Cow::Owned(bytes), component)
-        }
+                );
+                return Err((Digest::of(b""), Some(e)));
+            }
+        },
         Code::Package(installed) => (Cow::Borrowed(&installed.component[..]), &installed.file),
     };
     let manifest = format!("{:?}", p.manifest);
@@ -111,8 +144,13 @@ fn load_one(
     {
         return Ok((key, plugin.clone()));
     }
+    if running.is_some() && refused.get(p.name.as_str()) == Some(&key) {
+        return Err((key, None));
+    }
     let started = std::time::Instant::now();
-    let plugin = runtime.load_bytes(p.manifest.clone(), path, &bytes, p.config.clone())?;
+    let plugin = runtime
+        .load_bytes(p.manifest.clone(), path, &bytes, p.config.clone())
+        .map_err(|e| (key, Some(e.into())))?;
     info!(plugin = plugin.name(), version = %plugin.manifest().version, digest = %plugin.digest(), ms = started.elapsed().as_millis() as u64, "plugin loaded");
     Ok((key, plugin))
 }
@@ -280,9 +318,11 @@ async fn reload(
         }
     };
     let applied = bus.apply(handles, next.routes.clone()).await;
+    loaded.keep_serving(&applied.refused);
     bus.set_tick(next.clock.tick);
     info!(
         started = ?applied.started,
+        refused = ?applied.refused,
         restarted = ?applied.restarted,
         stopped = ?applied.stopped,
         unchanged = applied.unchanged.len(),

@@ -1,0 +1,211 @@
+//! `cityhub plugin install NAME@REQ --registry URL`: the integrator's side
+//! of the registry. Resolves the requirement to the highest version not
+//! yanked, downloads it, verifies its signature against the city's trusted
+//! vendor keys (`[trust.vendors]`), checks that this host runs its WIT world,
+//! shows the capabilities and limits it asks for, and installs it only when
+//! the integrator approves them (`--approve`, or `grants` in city.toml
+//! already covering them). A running host swaps the new version in at once
+//! (it watches the plugins' folder).
+
+use std::{path::PathBuf, process::ExitCode};
+
+use anyhow::{Context, bail};
+use cityhub_config::{InstallSettings, Installed, write_atomic};
+use cityhub_manifest::{Capability, Manifest};
+use cityhub_package::Package;
+use semver::VersionReq;
+
+use super::city_file::CityFile;
+use crate::{
+    client::block_on,
+    commands::registry::{RegistryArgs, refused},
+};
+
+/// Arguments of `plugin install`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The plugin and a semver requirement: `weather@^1.2`, `weather@=1.2.0`,
+    /// or `weather` for the newest.
+    spec: String,
+    #[command(flatten)]
+    registry: RegistryArgs,
+    /// The city configuration.
+    #[arg(long, short, default_value = "city.toml")]
+    config: PathBuf,
+    /// Approve the capabilities it asks for (written to `grants` in city.toml).
+    #[arg(long)]
+    approve: bool,
+}
+
+/// Installs; a refusal (untrusted, unsupported, not approved) exits with 2.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let (name, req) = parse_spec(&args.spec)?;
+    let settings = InstallSettings::load(&args.config).map_err(|d| anyhow::anyhow!("{d}"))?;
+    let client = args.registry.client()?;
+    let index = match block_on(client.index(&name))? {
+        Ok(i) => i,
+        Err(e) => return refused(e),
+    };
+    let Some(found) = cityhub_registry::resolve(&index, &req) else {
+        let listed: Vec<String> = index
+            .versions
+            .iter()
+            .map(|v| format!("{}{}", v.version, if v.yanked { " (yanked)" } else { "" }))
+            .collect();
+        return refuse(format!(
+            "no version of `{name}` matching `{req}` can be installed from {}: its versions are {}; yanked versions are never installed",
+            client.url(),
+            if listed.is_empty() {
+                "none".to_owned()
+            } else {
+                listed.join(", ")
+            }
+        ));
+    };
+    let version = found.version.clone();
+    let bytes = match block_on(client.download(&name, &version))? {
+        Ok(b) => b,
+        Err(e) => return refused(e),
+    };
+    let verified = match Package::open(&bytes, &settings.trust) {
+        Ok(v) => v,
+        Err(e) => {
+            return refuse(format!(
+                "{name}@{version} from {} is refused: {e}",
+                client.url()
+            ));
+        }
+    };
+    let m = &verified.manifest;
+    if m.name.as_str() != name || m.version != version {
+        return refuse(format!(
+            "the registry served `{}@{}` when asked for `{name}@{version}`: do not install it; report it to the registry's operator",
+            m.name, m.version
+        ));
+    }
+    if verified.digest.to_string() != found.digest {
+        return refuse(format!(
+            "{name}@{version}: the package's digest {} is not the one the registry's index gives ({}): do not install it; report it to the registry's operator",
+            verified.digest, found.digest
+        ));
+    }
+    let supported = cityhub_runtime::SUPPORTED_WORLD;
+    if m.world.to_string() != supported {
+        return refuse(format!(
+            "{name}@{version} was built for the plugin world `cityhub:plugin@{}`, but this host runs `cityhub:plugin@{supported}`: ask vendor `{}` for a build for {supported}, or install a version built for it",
+            m.world, verified.vendor
+        ));
+    }
+    println!(
+        "{name} {version} by vendor `{}` ({}), signature verified\n",
+        verified.vendor, verified.digest
+    );
+    print!("{}", describe_request(m));
+
+    let granted = settings.plugins.get(&name).cloned().flatten();
+    let missing: Vec<Capability> = m
+        .capabilities
+        .iter()
+        .filter(|c| !granted.as_ref().is_some_and(|g| g.contains(c)))
+        .copied()
+        .collect();
+    if !missing.is_empty() && !args.approve {
+        let names: Vec<&str> = missing.iter().map(|c| c.name()).collect();
+        return refuse(format!(
+            "not installed: {name} {version} asks for {} that city.toml does not grant it; review the list above, then run again with `--approve` (or add them to `grants` in `[plugins.{name}]`)",
+            names.join(", ")
+        ));
+    }
+
+    let plugins_dir = &settings.plugins_dir;
+    let file = Installed::package_file(plugins_dir, &name, &version);
+    write_atomic(&file, &bytes).with_context(|| format!("cannot write `{}`", file.display()))?;
+    let mut city = CityFile::read(&args.config)?;
+    let configured = settings.plugins.contains_key(&name);
+    // Wider grants first: the version serving keeps all it had, so a running
+    // host reloading city.toml meanwhile stays valid.
+    let mut grants = granted.clone().unwrap_or_default();
+    grants.extend(missing.iter().copied());
+    grants.sort();
+    grants.dedup();
+    if configured && !missing.is_empty() {
+        city.set_grants(&name, &grants)?;
+        city.write(&args.config)?;
+    }
+    let mut installed = Installed::read(plugins_dir, &name)
+        .map_err(anyhow::Error::msg)?
+        .unwrap_or(Installed {
+            active: version.clone(),
+            previous: Vec::new(),
+        });
+    let before = installed.active.clone();
+    installed.activate(version.clone());
+    installed
+        .write(plugins_dir, &name)
+        .with_context(|| format!("cannot write `{}`'s installed.toml", name))?;
+    if !configured {
+        city.add_package(&name, &grants)?;
+        city.write(&args.config)?;
+    }
+
+    if before != version {
+        println!(
+            "\ninstalled {name} {version} (was {before}); `cityhub plugin rollback {name}` returns to {before}"
+        );
+    } else {
+        println!(
+            "\ninstalled {name} {version} in `{}`",
+            plugins_dir.display()
+        );
+    }
+    if !configured {
+        let subscribes: Vec<String> = m.subscribes.iter().map(|p| format!("\"{p}\"")).collect();
+        println!(
+            "added [plugins.{name}] to {}; route events to it, e.g.\n\n[routes.{name}]\nfrom = [{}]\nto = \"{name}\"",
+            args.config.display(),
+            subscribes.join(", ")
+        );
+    }
+    println!("a running host loads it now; `cityhub plugin status` shows the version serving");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `NAME@REQ` → the name and the requirement (`*` without `@`).
+fn parse_spec(spec: &str) -> anyhow::Result<(String, VersionReq)> {
+    let (name, req) = spec.split_once('@').unwrap_or((spec, "*"));
+    cityhub_manifest::PluginName::new(name).map_err(|e| anyhow::anyhow!("`{spec}`: {e}"))?;
+    let req = VersionReq::parse(req).map_err(|e| {
+        anyhow::anyhow!(
+            "`{spec}`: `{req}` is not a semver requirement ({e}); write e.g. `{name}@^1.2`, `{name}@=1.2.0` or `{name}@>=1.0, <2`"
+        )
+    })?;
+    if name.is_empty() {
+        bail!("give the plugin to install as NAME@REQUIREMENT, e.g. `weather@^1.2`");
+    }
+    Ok((name.to_owned(), req))
+}
+
+/// What a version asks of the city: capabilities, each with what it
+/// allows, and limits.
+pub fn describe_request(m: &Manifest) -> String {
+    let mut out = String::from("capabilities it asks for:\n");
+    if m.capabilities.is_empty() {
+        out.push_str("  (none)\n");
+    }
+    for c in &m.capabilities {
+        out.push_str(&format!("  {:<6} {}\n", c.name(), c.describe()));
+    }
+    let l = &m.limits;
+    out.push_str(&format!(
+        "limits it asks for:\n  memory {}, time per batch {}, {} outputs and {} per batch, state {}\n",
+        l.memory, l.time_per_batch, l.outputs_per_batch, l.output_bytes, l.state_quota
+    ));
+    out
+}
+
+/// A refusal: the message on stderr, exit code 2 (as a registry's
+/// refusals, see [`refused`]).
+pub fn refuse(message: String) -> anyhow::Result<ExitCode> {
+    eprintln!("error: {message}");
+    Ok(ExitCode::from(2))
+}
