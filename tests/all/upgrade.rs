@@ -196,6 +196,17 @@ async fn upgrade_under_load_loses_nothing_refuses_a_broken_version_and_rolls_bac
     assert_eq!(p["version"], "1.1.0", "{p:#}");
     let reason = p["upgrade_failed"]["reason"].as_str().unwrap();
     assert!(reason.contains("0.2.0"), "{reason}");
+    let out = cityhub()
+        .args(["plugin", "status", "--config"])
+        .arg(city.config())
+        .env("CITYHUB_SERVER", host.url(""))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("hostile: version 1.2.0 was refused, 1.1.0 serves on: plugin `hostile`: its manifest says `world = \"0.2.0\"`"),
+        "{text}"
+    );
     handled_more(&host, 100).await;
 
     // Rolling back twice: to 1.1.0 (what serves), then to 1.0.0.

@@ -1,6 +1,7 @@
 //! `cityhub plugin status`: `GET /v1/plugins` of a running host as a table —
 //! each plugin's version, whether its circuit breaker has suspended it (and
-//! until when, and why), and the routes delivering to it.
+//! until when, and why), the routes delivering to it, and a new version of
+//! it that was refused (the version shown serves on).
 
 use std::{
     process::ExitCode,
@@ -27,6 +28,13 @@ struct Plugin {
     status: String,
     routes: Vec<String>,
     suspended: Option<Suspended>,
+    upgrade_failed: Option<Refused>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Refused {
+    version: String,
+    reason: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -36,7 +44,8 @@ struct Suspended {
     reason: String,
 }
 
-/// Prints the table, then why each suspended plugin was suspended.
+/// Prints the table, then why each suspended plugin was suspended and why
+/// a refused version was refused.
 pub fn run(server: &ServerArgs) -> anyhow::Result<ExitCode> {
     let client = server.client()?;
     let p: Plugins = block_on(client.get("/v1/plugins", &[]))??;
@@ -79,6 +88,15 @@ pub fn run(server: &ServerArgs) -> anyhow::Result<ExitCode> {
                 p.name,
                 table::truncate(&s.reason, 200),
                 p.name
+            );
+        }
+        if let Some(r) = &p.upgrade_failed {
+            println!(
+                "\n{}: version {} was refused, {} serves on: {}",
+                p.name,
+                r.version,
+                p.version,
+                table::truncate(&r.reason, 300),
             );
         }
     }
