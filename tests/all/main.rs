@@ -23,6 +23,7 @@ mod loading;
 mod metrics;
 mod open311;
 mod ops;
+mod package;
 mod postgres;
 mod registry;
 mod reload;

@@ -43,6 +43,8 @@ enum Command {
     /// Write, build and try plugins; see and resume those of a running host.
     #[command(subcommand)]
     Plugin(plugin::Command),
+    /// Make a vendor's signing key pair: VENDOR.key (secret) and VENDOR.pub.
+    Keygen(plugin::keygen::Args),
     /// List and replay the events a running host's routes gave up on.
     #[command(subcommand)]
     Deadletters(deadletters::Command),
@@ -72,6 +74,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::run(args),
         Command::Check { config } => check::run(&config),
         Command::Plugin(cmd) => plugin::run(cmd),
+        Command::Keygen(args) => plugin::keygen::run(args),
         Command::Deadletters(cmd) => deadletters::run(cmd),
         Command::Registry(cmd) => registry::run(cmd),
         Command::Replay(args) => replay::run(args),

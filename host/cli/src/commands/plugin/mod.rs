@@ -3,15 +3,19 @@
 //! plugins of a running host — status, resume.
 
 pub mod build;
+pub mod keygen;
 mod city_file;
 mod install;
 mod installed;
 mod new;
+mod pack;
 mod publish;
 mod resume;
 mod search;
+mod sign;
 mod status;
 mod test;
+mod verify;
 mod yank;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -39,6 +43,12 @@ pub enum Command {
     },
     /// Run a built plugin on sample events and print its outputs, with no host running.
     Test(test::Args),
+    /// Pack plugin.toml and the built plugin.wasm into an unsigned NAME-VERSION.chpkg.
+    Pack(pack::Args),
+    /// Sign a package with the vendor's secret key (from `cityhub keygen`).
+    Sign(sign::Args),
+    /// Check a package's signature against vendors' public keys and show what it asks for.
+    Verify(verify::Args),
     /// Show each plugin of a running host: version, status (running or
     /// suspended by its circuit breaker, until when and why), routes.
     Status {
@@ -86,6 +96,9 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
         Command::New { name, sdk } => new::run(&name, sdk),
         Command::Build { dir } => build::build(&dir).map(|_| ExitCode::SUCCESS),
         Command::Test(args) => test::run(args),
+        Command::Pack(args) => pack::run(args),
+        Command::Sign(args) => sign::run(args),
+        Command::Verify(args) => verify::run(args),
         Command::Status { server } => status::run(&server),
         Command::Resume { name, server } => resume::run(&name, &server),
         Command::Publish(args) => publish::run(args),

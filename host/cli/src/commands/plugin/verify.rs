@@ -1,0 +1,133 @@
+//! `cityhub plugin verify FILE --key VENDOR.pub`: checks a package as a
+//! city would before installing it, against the given vendors' keys, and
+//! shows what it asks for.
+
+use std::{
+    fmt::Write as _,
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
+
+use anyhow::{Context, bail};
+use cityhub_package::{Error, MAX_PACKAGE, Package, PublicKeyFile, Trust, Verified};
+
+use crate::table::thousands;
+
+/// Arguments of `plugin verify`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The package (`NAME-VERSION.chpkg`).
+    file: PathBuf,
+    /// A trusted vendor's public key file (`VENDOR.pub`, from `cityhub
+    /// keygen`); repeat for several vendors.
+    #[arg(long = "key", required = true)]
+    keys: Vec<PathBuf>,
+}
+
+/// Prints the verified package's contents; a refusal is an error naming the
+/// file and why.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let trust = trust_from_files(&args.keys)?;
+    let bytes = read_package(&args.file)?;
+    let verified = match Package::open(&bytes, &trust) {
+        Ok(v) => v,
+        Err(e) => {
+            let hint = match e {
+                Error::UnknownVendor { .. } => {
+                    "\n(here, the trusted vendors are those of the `--key` files: pass the vendor's `.pub` file)"
+                }
+                _ => "",
+            };
+            bail!("`{}` is refused: {e}{hint}", args.file.display());
+        }
+    };
+    print!("{}", describe(&args.file, &verified));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The vendors and keys of `VENDOR.pub` files.
+fn trust_from_files(files: &[PathBuf]) -> anyhow::Result<Trust> {
+    let mut trust = Trust::new();
+    for file in files {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("reading public key file `{}`", file.display()))?;
+        let (vendor, key) =
+            PublicKeyFile::parse(&text).with_context(|| format!("`{}`", file.display()))?;
+        if let Some(other) = trust.insert(vendor.clone(), key)
+            && other != key
+        {
+            bail!(
+                "two `--key` files give different keys for vendor `{vendor}` (the last is `{}`); pass only the one you trust",
+                file.display()
+            );
+        }
+    }
+    Ok(trust)
+}
+
+/// A package file's bytes, refused before reading when larger than any
+/// package can be.
+pub(super) fn read_package(path: &Path) -> anyhow::Result<Vec<u8>> {
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("reading package `{}`", path.display()))?;
+    if meta.len() > MAX_PACKAGE {
+        bail!(
+            "`{}` is {} bytes, larger than any package can be ({}): it is not a package",
+            path.display(),
+            thousands(meta.len() as i64),
+            thousands(MAX_PACKAGE as i64)
+        );
+    }
+    std::fs::read(path).with_context(|| format!("reading package `{}`", path.display()))
+}
+
+fn describe(file: &Path, v: &Verified) -> String {
+    let m = &v.manifest;
+    let l = &m.limits;
+    let mut out = String::new();
+    let _ = writeln!(out, "verified {}", file.display());
+    let key = v
+        .package
+        .signer()
+        .map(|(_, k)| k.to_text())
+        .unwrap_or_default();
+    let rows = [
+        ("plugin", format!("{} {}", m.name, m.version)),
+        (
+            "vendor",
+            format!("{} ({key}); plugin.toml names \"{}\"", v.vendor, m.vendor),
+        ),
+        ("digest", v.digest.to_string()),
+        ("world", format!("cityhub:plugin@{}", m.world)),
+        (
+            "size",
+            format!(
+                "component {} bytes, plugin.toml {} bytes",
+                thousands(v.package.component().len() as i64),
+                thousands(v.package.manifest_text().len() as i64)
+            ),
+        ),
+        (
+            "limits",
+            format!(
+                "memory {}, time-per-batch {}, outputs-per-batch {}, output-bytes {}, state-quota {}",
+                l.memory,
+                l.time_per_batch,
+                thousands(i64::from(l.outputs_per_batch)),
+                l.output_bytes,
+                l.state_quota
+            ),
+        ),
+    ];
+    for (name, value) in rows {
+        let _ = writeln!(out, "  {name:<13} {value}");
+    }
+    if m.capabilities.is_empty() {
+        let _ = writeln!(out, "  {:<13} none", "capabilities");
+    }
+    for (i, c) in m.capabilities.iter().enumerate() {
+        let label = if i == 0 { "capabilities" } else { "" };
+        let _ = writeln!(out, "  {label:<13} {:<6} {}", c.name(), c.describe());
+    }
+    out
+}
