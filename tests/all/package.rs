@@ -12,28 +12,27 @@ use cityhub_package::Package;
 
 use crate::support::{cityhub, plugins};
 
-fn run_ok(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed:\n--- stdout\n{}\n--- stderr\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+/// Runs `cmd`, which must exit with `code`; returns its stdout and stderr.
+fn run(cmd: &mut Command, code: i32) -> (String, String) {
+    let out: Output = cmd.output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{cmd:?}\n--- stdout\n{stdout}\n--- stderr\n{stderr}"
     );
-    String::from_utf8(out.stdout).unwrap()
+    (stdout, stderr)
+}
+
+/// Runs a command that must succeed; returns its stdout.
+fn run_ok(cmd: &mut Command) -> String {
+    run(cmd, 0).0
 }
 
 /// Runs a command that must fail; returns its stderr.
 fn run_err(cmd: &mut Command) -> String {
-    let out: Output = cmd.output().unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{cmd:?} should fail:\n--- stdout\n{}\n--- stderr\n{stderr}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    stderr
+    run(cmd, 1).1
 }
 
 /// `DIR/traffic` with the traffic plugin's plugin.toml and built component,

@@ -37,7 +37,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("reading `{}`", manifest_path.display()))?;
     // Parsed here too, so that errors point into the file on disk.
     let manifest = Manifest::parse(&manifest_path, &text).map_err(|d| anyhow::anyhow!("{d}"))?;
-    let component = read_component(&args.dir.join("plugin.wasm"), &args.dir)?;
+    let wasm = args.dir.join("plugin.wasm");
+    if !wasm.is_file() {
+        bail!(
+            "no plugin.wasm in `{}`: build it first with `cityhub plugin build {}`",
+            args.dir.display(),
+            args.dir.display()
+        );
+    }
+    let component = read_at_most(&wasm, MAX_COMPONENT, "component")?;
     let package = Package::pack(&text, component)
         .with_context(|| format!("packing `{}`", args.dir.display()))?;
     let file_name = format!("{}-{}.chpkg", manifest.name, manifest.version);
@@ -65,24 +73,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `DIR/plugin.wasm`, refused before reading when larger than a package holds.
-fn read_component(path: &Path, dir: &Path) -> anyhow::Result<Vec<u8>> {
-    let meta = std::fs::metadata(path).with_context(|| {
-        format!(
-            "no plugin.wasm in `{}`: build it first with `cityhub plugin build {}`",
-            dir.display(),
-            dir.display()
-        )
-    })?;
-    if meta.len() > MAX_COMPONENT {
+/// `path`'s bytes, refused before reading when larger than `max` (what a
+/// package can hold); `what` names the file in errors.
+pub(super) fn read_at_most(path: &Path, max: u64, what: &str) -> anyhow::Result<Vec<u8>> {
+    let reading = || format!("reading {what} `{}`", path.display());
+    let len = std::fs::metadata(path).with_context(reading)?.len();
+    if len > max {
         bail!(
-            "`{}` is {} bytes, more than a package holds ({}); make the plugin smaller",
+            "{what} `{}` is {} bytes, more than a package can hold ({})",
             path.display(),
-            thousands(meta.len() as i64),
-            thousands(MAX_COMPONENT as i64)
+            thousands(len as i64),
+            thousands(max as i64)
         );
     }
-    std::fs::read(path).with_context(|| format!("reading `{}`", path.display()))
+    std::fs::read(path).with_context(reading)
 }
 
 /// Writes a package file whole or not at all: a temporary file beside it,

@@ -5,9 +5,9 @@ use std::{path::PathBuf, process::ExitCode};
 
 use anyhow::{Context, bail};
 use cityhub_manifest::Manifest;
-use cityhub_package::{Package, SecretKey};
+use cityhub_package::{MAX_PACKAGE, Package, SecretKey};
 
-use super::{pack::write_package, verify::read_package};
+use super::pack::{read_at_most, write_package};
 
 /// Arguments of `plugin sign`.
 #[derive(Debug, clap::Args)]
@@ -25,7 +25,7 @@ pub struct Args {
 /// Signs, writes, prints the digest and the vendor.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let key = read_secret_key(&args.key)?;
-    let bytes = read_package(&args.file)?;
+    let bytes = read_at_most(&args.file, MAX_PACKAGE, "package")?;
     let mut package =
         Package::read_unverified(&bytes).with_context(|| format!("`{}`", args.file.display()))?;
     // Nobody can install a package whose manifest is invalid: refuse to

@@ -11,6 +11,7 @@ use std::{
 use anyhow::{Context, bail};
 use cityhub_package::{Error, MAX_PACKAGE, Package, PublicKeyFile, Trust, Verified};
 
+use super::pack::read_at_most;
 use crate::table::thousands;
 
 /// Arguments of `plugin verify`.
@@ -28,7 +29,7 @@ pub struct Args {
 /// file and why.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let trust = trust_from_files(&args.keys)?;
-    let bytes = read_package(&args.file)?;
+    let bytes = read_at_most(&args.file, MAX_PACKAGE, "package")?;
     let verified = match Package::open(&bytes, &trust) {
         Ok(v) => v,
         Err(e) => {
@@ -63,22 +64,6 @@ fn trust_from_files(files: &[PathBuf]) -> anyhow::Result<Trust> {
         }
     }
     Ok(trust)
-}
-
-/// A package file's bytes, refused before reading when larger than any
-/// package can be.
-pub(super) fn read_package(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let meta =
-        std::fs::metadata(path).with_context(|| format!("reading package `{}`", path.display()))?;
-    if meta.len() > MAX_PACKAGE {
-        bail!(
-            "`{}` is {} bytes, larger than any package can be ({}): it is not a package",
-            path.display(),
-            thousands(meta.len() as i64),
-            thousands(MAX_PACKAGE as i64)
-        );
-    }
-    std::fs::read(path).with_context(|| format!("reading package `{}`", path.display()))
 }
 
 fn describe(file: &Path, v: &Verified) -> String {
