@@ -19,6 +19,7 @@ mod dashboard;
 mod deadletters;
 mod durability;
 mod ingest;
+mod install;
 mod loading;
 mod metrics;
 mod open311;

@@ -17,13 +17,13 @@ use cityhub_package::{Package, PublicKeyFile, SecretKey};
 use crate::support::{cityhub, plugins};
 
 /// A running `cityhub registry serve`. Killed when dropped.
-struct Serving {
+pub struct Serving {
     child: Child,
-    url: String,
+    pub url: String,
 }
 
 impl Serving {
-    fn start(store: &str, blobs: &Path) -> Self {
+    pub fn start(store: &str, blobs: &Path) -> Self {
         let mut child = cityhub()
             .args([
                 "registry",
@@ -80,7 +80,7 @@ fn text(out: &Output) -> (String, String) {
 }
 
 /// Runs `cityhub ARGS` and expects exit code `code`; its stdout and stderr.
-fn expect(code: i32, args: &[&str], env: &[(&str, &str)]) -> (String, String) {
+pub fn expect(code: i32, args: &[&str], env: &[(&str, &str)]) -> (String, String) {
     let mut cmd = cityhub();
     cmd.args(args).env_remove("CITYHUB_REGISTRY_TOKEN");
     for (k, v) in env {

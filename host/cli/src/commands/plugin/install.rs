@@ -1,6 +1,6 @@
 //! `cityhub plugin install NAME@REQ --registry URL`: the integrator's side
 //! of the registry. Resolves the requirement to the highest version not
-//! yanked, downloads it, verifies its signature against the city's trusted
+//! yanked and built for the plugin world this host runs, downloads it, verifies its signature against the city's trusted
 //! vendor keys (`[trust.vendors]`), checks that this host runs its WIT world,
 //! shows the capabilities and limits it asks for, and installs it only when
 //! the integrator approves them (`--approve`, or `grants` in city.toml
@@ -46,7 +46,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Ok(i) => i,
         Err(e) => return refused(e),
     };
-    let Some(found) = cityhub_registry::resolve(&index, &req) else {
+    // Only versions built for the world this host runs can be installed.
+    let supported = cityhub_runtime::SUPPORTED_WORLD;
+    let mut runnable = index.clone();
+    runnable
+        .versions
+        .retain(|v| v.world.to_string() == supported);
+    let Some(found) = cityhub_registry::resolve(&runnable, &req) else {
+        if let Some(v) = cityhub_registry::resolve(&index, &req) {
+            return refuse(format!(
+                "{name}@{} was built for the plugin world `cityhub:plugin@{}`, but this host runs `cityhub:plugin@{supported}`, and no version matching `{req}` was built for it: ask vendor `{}` for one, or upgrade cityhub",
+                v.version, v.world, index.vendor
+            ));
+        }
         let listed: Vec<String> = index
             .versions
             .iter()
@@ -89,7 +101,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             verified.digest, found.digest
         ));
     }
-    let supported = cityhub_runtime::SUPPORTED_WORLD;
     if m.world.to_string() != supported {
         return refuse(format!(
             "{name}@{version} was built for the plugin world `cityhub:plugin@{}`, but this host runs `cityhub:plugin@{supported}`: ask vendor `{}` for a build for {supported}, or install a version built for it",
