@@ -44,10 +44,9 @@ async fn edits_apply_route_by_route_and_bad_edits_are_refused() {
     .unwrap();
     let refused = host
         .wait_for_log("the broken edit to be refused", |v| {
-            v["message"]
-                .as_str()
-                .unwrap_or("")
-                .starts_with("city.toml or an installed plugin changed, but the configuration has errors")
+            v["message"].as_str().unwrap_or("").starts_with(
+                "city.toml or an installed plugin changed, but the configuration has errors",
+            )
         })
         .await;
     assert!(

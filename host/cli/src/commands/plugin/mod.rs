@@ -3,10 +3,10 @@
 //! plugins of a running host — status, resume.
 
 pub mod build;
-pub mod keygen;
 mod city_file;
 mod install;
 mod installed;
+pub mod keygen;
 mod new;
 mod pack;
 mod publish;
