@@ -150,6 +150,26 @@ fn a_vendor_packs_and_signs_a_built_plugin_and_a_city_verifies_it() {
     ] {
         assert!(out.contains(want), "`{want}` missing from:\n{out}");
     }
+    // A city's [trust.vendors] serves as well as the key file.
+    let city = tmp.path().join("city.toml");
+    std::fs::write(&city, format!("[trust.vendors]\nacme = \"{public}\"\n")).unwrap();
+    let out = run_ok(
+        cityhub()
+            .args(["plugin", "verify"])
+            .arg(&package)
+            .arg("--city")
+            .arg(&city),
+    );
+    assert!(out.contains(&format!("digest        {digest}")), "{out}");
+    std::fs::write(&city, "[trust.vendors]\n").unwrap();
+    let err = run_err(
+        cityhub()
+            .args(["plugin", "verify"])
+            .arg(&package)
+            .arg("--city")
+            .arg(&city),
+    );
+    assert!(err.contains("which this city does not trust"), "{err}");
 
     // The package holds exactly the built component and the manifest.
     let bytes = std::fs::read(&package).unwrap();

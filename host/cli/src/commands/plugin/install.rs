@@ -11,7 +11,7 @@ use std::{path::PathBuf, process::ExitCode};
 
 use anyhow::{Context, bail};
 use cityhub_config::{InstallSettings, Installed, write_atomic};
-use cityhub_manifest::{Capability, Manifest};
+use cityhub_manifest::Capability;
 use cityhub_package::Package;
 use semver::VersionReq;
 
@@ -108,10 +108,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ));
     }
     println!(
-        "{name} {version} by vendor `{}` ({}), signature verified\n",
-        verified.vendor, verified.digest
+        "{name} {version} by vendor `{}`, signature verified:",
+        verified.vendor
     );
-    print!("{}", describe_request(m));
+    print!("{}", super::verify::describe(&verified));
 
     let granted = settings.plugins.get(&name).cloned().flatten();
     let missing: Vec<Capability> = m
@@ -194,24 +194,6 @@ fn parse_spec(spec: &str) -> anyhow::Result<(String, VersionReq)> {
         bail!("give the plugin to install as NAME@REQUIREMENT, e.g. `weather@^1.2`");
     }
     Ok((name.to_owned(), req))
-}
-
-/// What a version asks of the city: capabilities, each with what it
-/// allows, and limits.
-pub fn describe_request(m: &Manifest) -> String {
-    let mut out = String::from("capabilities it asks for:\n");
-    if m.capabilities.is_empty() {
-        out.push_str("  (none)\n");
-    }
-    for c in &m.capabilities {
-        out.push_str(&format!("  {:<6} {}\n", c.name(), c.describe()));
-    }
-    let l = &m.limits;
-    out.push_str(&format!(
-        "limits it asks for:\n  memory {}, time per batch {}, {} outputs and {} per batch, state {}\n",
-        l.memory, l.time_per_batch, l.outputs_per_batch, l.output_bytes, l.state_quota
-    ));
-    out
 }
 
 /// A refusal: the message on stderr, exit code 2 (as a registry's

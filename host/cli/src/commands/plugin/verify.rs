@@ -1,12 +1,8 @@
-//! `cityhub plugin verify FILE --key VENDOR.pub`: checks a package as a
-//! city would before installing it, against the given vendors' keys, and
-//! shows what it asks for.
+//! `cityhub plugin verify FILE --key VENDOR.pub | --city city.toml`: checks
+//! a package as a city would before installing it, against the given
+//! vendors' keys or the city's `[trust.vendors]`, and shows what it asks for.
 
-use std::{
-    fmt::Write as _,
-    path::{Path, PathBuf},
-    process::ExitCode,
-};
+use std::{fmt::Write as _, path::PathBuf, process::ExitCode};
 
 use anyhow::{Context, bail};
 use cityhub_package::{Error, MAX_PACKAGE, Package, PublicKeyFile, Trust, Verified};
@@ -21,28 +17,39 @@ pub struct Args {
     file: PathBuf,
     /// A trusted vendor's public key file (`VENDOR.pub`, from `cityhub
     /// keygen`); repeat for several vendors.
-    #[arg(long = "key", required = true)]
+    #[arg(long = "key", required_unless_present = "city")]
     keys: Vec<PathBuf>,
+    /// Trust the vendors of this city's `[trust.vendors]` (as `plugin
+    /// install` does).
+    #[arg(long)]
+    city: Option<PathBuf>,
 }
 
 /// Prints the verified package's contents; a refusal is an error naming the
 /// file and why.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let trust = trust_from_files(&args.keys)?;
+    let mut trust = trust_from_files(&args.keys)?;
+    if let Some(city) = &args.city {
+        let settings =
+            cityhub_config::InstallSettings::load(city).map_err(|d| anyhow::anyhow!("{d}"))?;
+        for (vendor, key) in settings.trust.iter() {
+            trust.insert(vendor.clone(), *key);
+        }
+    }
     let bytes = read_at_most(&args.file, MAX_PACKAGE, "package")?;
     let verified = match Package::open(&bytes, &trust) {
         Ok(v) => v,
         Err(e) => {
             let hint = match e {
                 Error::UnknownVendor { .. } => {
-                    "\n(here, the trusted vendors are those of the `--key` files: pass the vendor's `.pub` file)"
+                    "\n(here, the trusted vendors are those of the `--key` files and `--city`'s [trust.vendors]: pass the vendor's `.pub` file)"
                 }
                 _ => "",
             };
             bail!("`{}` is refused: {e}{hint}", args.file.display());
         }
     };
-    print!("{}", describe(&args.file, &verified));
+    print!("verified {}\n{}", args.file.display(), describe(&verified));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -66,11 +73,13 @@ fn trust_from_files(files: &[PathBuf]) -> anyhow::Result<Trust> {
     Ok(trust)
 }
 
-fn describe(file: &Path, v: &Verified) -> String {
+/// What a verified package is and asks for, a line each: plugin, vendor
+/// and key, digest, world, sizes, limits, and each capability with what it
+/// allows.
+pub fn describe(v: &Verified) -> String {
     let m = &v.manifest;
     let l = &m.limits;
     let mut out = String::new();
-    let _ = writeln!(out, "verified {}", file.display());
     let key = v
         .package
         .signer()
