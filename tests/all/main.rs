@@ -39,3 +39,4 @@ mod support;
 mod traffic;
 mod upgrade;
 mod vendor;
+mod vendor_path;
