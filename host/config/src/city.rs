@@ -174,7 +174,7 @@ impl CityConfig {
             .filter_map(|(name, p)| c.plugin(&cx, name, p))
             .collect();
         if raw.plugins.is_empty() {
-            c.errors.push(Diagnostic::file(file, "no plugins configured: add a `[plugins.NAME]` table with `path = \"plugins/NAME\"`"));
+            c.errors.push(Diagnostic::file(file, "no plugins configured: add a `[plugins.NAME]` table with `path = \"plugins/NAME\"` for a plugin folder, or install one from a registry with `cityhub plugin install NAME@VERSION --registry URL`"));
         }
         let routes = c.routes(&raw, &ingest, accepts_known, &plugins);
         let clock = c.clock(&raw.clock);
