@@ -203,6 +203,32 @@ fn install_refuses_what_it_must_and_installs_what_is_approved() {
         "{out}"
     );
 
+    // Removing it is refused while a route delivers to it, then done.
+    std::fs::write(
+        &trusted,
+        format!("{written}\n[routes.echo]\nfrom = \"test.hostile.ok\"\nto = \"hostile\"\n"),
+    )
+    .unwrap();
+    let (_, err) = expect(
+        2,
+        &["plugin", "remove", "hostile", "--config", &trusted],
+        &[],
+    );
+    assert!(err.contains("routes echo deliver to it"), "{err}");
+    std::fs::write(&trusted, &written).unwrap();
+    let (out, _) = expect(
+        0,
+        &["plugin", "remove", "hostile", "--config", &trusted],
+        &[],
+    );
+    assert!(out.contains("removed hostile"), "{out}");
+    let left = std::fs::read_to_string(&trusted).unwrap();
+    assert!(
+        !left.contains("[plugins.hostile]") && left.contains("[trust.vendors]"),
+        "{left}"
+    );
+    assert!(!dir.join(".cityhub/plugins/hostile").exists());
+
     // A package changed on the registry's disk is refused on download.
     for entry in walk(&blobs.join("sha256")) {
         let mut bytes = std::fs::read(&entry).unwrap();

@@ -349,7 +349,15 @@ async fn a_vendor_publishes_and_a_running_city_installs_upgrades_and_rolls_back(
         .filter_map(|g| g.as_str())
         .collect();
     assert_eq!(grants, ["log", "state", "clock"]);
+    assert!(out.contains("compiled in"), "install compiles it: {out}");
     serving(&host, "0.1.0").await;
+    // Install compiled it into the host's cache, so the host did not.
+    let loaded = host
+        .wait_for_log("0.1.0 loaded", |l| {
+            l["message"] == "plugin loaded" && l["plugin"] == NAME && l["version"] == "0.1.0"
+        })
+        .await;
+    assert_eq!(loaded["compiled"], false, "{loaded}");
 
     // A route to it; the sample events come out of the plugin.
     let mut toml = std::fs::read_to_string(&city).unwrap();

@@ -72,6 +72,19 @@ impl Checker<'_> {
         })
     }
 
+    /// `[runtime] max-instances` (default 1,000), `None` after an error.
+    pub fn max_instances(&mut self, runtime: &crate::raw::RawRuntime) -> Option<u32> {
+        let Some(v) = &runtime.max_instances else {
+            return Some(1000);
+        };
+        self.check(v, |n| {
+            u32::try_from(*n)
+                .ok()
+                .filter(|n| (1..=100_000).contains(n))
+                .ok_or_else(|| format!("`max-instances` must be between 1 and 100000: got {n}"))
+        })
+    }
+
     /// The valid patterns of `key`, recording an error for each invalid one
     /// (`None` in its place).
     pub fn patterns(

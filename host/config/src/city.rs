@@ -146,20 +146,8 @@ impl CityConfig {
             None => Some(None),
             Some(v) => c.check(v, |s| parse_retention(s).map(Some)),
         };
-        let cache_dir = raw
-            .runtime
-            .cache_dir
-            .as_ref()
-            .map_or_else(|| base.join(".cityhub/cache"), |v| base.join(v.get_ref()));
-        let max_instances = match &raw.runtime.max_instances {
-            None => Some(1000),
-            Some(v) => c.check(v, |n| {
-                u32::try_from(*n)
-                    .ok()
-                    .filter(|n| (1..=100_000).contains(n))
-                    .ok_or_else(|| format!("`max-instances` must be between 1 and 100000: got {n}"))
-            }),
-        };
+        let cache_dir = raw.runtime.cache_dir(&base);
+        let max_instances = c.max_instances(&raw.runtime);
         let plugins_dir = raw.runtime.plugins_dir(&base);
         let trust = c.trust(&raw.trust);
         let (ingest, accepts_known) = c.ingest(&raw.ingest);

@@ -73,6 +73,13 @@ pub(crate) struct RawRuntime {
 }
 
 impl RawRuntime {
+    /// `cache-dir` resolved against city.toml's folder `base`.
+    pub fn cache_dir(&self, base: &std::path::Path) -> std::path::PathBuf {
+        self.cache_dir
+            .as_ref()
+            .map_or_else(|| base.join(".cityhub/cache"), |v| base.join(v.get_ref()))
+    }
+
     /// `plugins-dir` resolved against city.toml's folder `base`.
     pub fn plugins_dir(&self, base: &std::path::Path) -> std::path::PathBuf {
         self.plugins_dir

@@ -18,6 +18,12 @@ pub struct InstallSettings {
     pub plugins_dir: PathBuf,
     /// `[trust.vendors]`.
     pub trust: Trust,
+    /// `[runtime] cache-dir`, resolved: where the host finds compiled
+    /// components (install compiles into it).
+    pub cache_dir: PathBuf,
+    /// `[runtime] max-instances`: part of the engine's settings, which a
+    /// compile for the host's cache must share.
+    pub max_instances: u32,
     /// Every `[plugins.NAME]`, with its `grants` (`None` when it has none).
     pub plugins: BTreeMap<String, Option<Vec<Capability>>>,
     /// Every route's name and the plugin it delivers to (`to`).
@@ -43,6 +49,8 @@ impl InstallSettings {
         };
         let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
         let plugins_dir = raw.runtime.plugins_dir(&base);
+        let cache_dir = raw.runtime.cache_dir(&base);
+        let max_instances = c.max_instances(&raw.runtime);
         let trust = c.trust(&raw.trust);
         let plugins = raw
             .plugins
@@ -57,12 +65,14 @@ impl InstallSettings {
             .iter()
             .map(|(name, r)| (name.get_ref().clone(), r.to.get_ref().clone()))
             .collect();
-        if !c.errors.is_empty() {
+        let (Some(max_instances), true) = (max_instances, c.errors.is_empty()) else {
             return Err(c.errors);
-        }
+        };
         Ok(Self {
             plugins_dir,
             trust,
+            cache_dir,
+            max_instances,
             plugins,
             routes,
         })

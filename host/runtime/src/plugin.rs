@@ -26,6 +26,7 @@ pub struct Plugin {
     pub(crate) deadline_ticks: u64,
     pub(crate) stats: PluginStats,
     pub(crate) name: std::sync::Arc<str>,
+    pub(crate) compiled: bool,
 }
 
 impl std::fmt::Debug for Plugin {
@@ -55,20 +56,7 @@ impl Plugin {
             })?;
 
         let digest = Digest::of(bytes);
-        let component = match rt.cache.as_ref().and_then(|c| c.get(&rt.engine, &digest)) {
-            Some(c) => c,
-            None => {
-                let c = Component::new(&rt.engine, bytes).map_err(|e| Error::Compile {
-                    plugin: name.clone(),
-                    path: path.to_owned(),
-                    reason: format!("{e:#}"),
-                })?;
-                if let Some(Err(e)) = rt.cache.as_ref().map(|cache| cache.put(&digest, &c)) {
-                    tracing::warn!(plugin = %name, "{e}; the plugin still runs, but will be compiled again next start");
-                }
-                c
-            }
-        };
+        let (component, compiled) = rt.compile(&name, path, bytes, &digest)?;
         check_world(&rt.engine, &component, &manifest)?;
         check_capabilities(&rt.engine, &component, &manifest)?;
         let pre = rt
@@ -99,6 +87,7 @@ impl Plugin {
             digest,
             deadline_ticks,
             stats: PluginStats::default(),
+            compiled,
         })
     }
 
@@ -115,6 +104,12 @@ impl Plugin {
     /// The SHA-256 of the component's bytes.
     pub fn digest(&self) -> Digest {
         self.digest
+    }
+
+    /// Whether loading it compiled the component (`false`: it came from the
+    /// compile cache).
+    pub fn compiled(&self) -> bool {
+        self.compiled
     }
 
     /// Counters since the plugin was loaded.

@@ -11,8 +11,10 @@ use std::{
 };
 
 use cityhub_manifest::{Limits, Manifest};
+use cityhub_package::Digest;
 use wasmtime::{
-    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, component::Linker,
+    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig,
+    component::{Component, Linker},
 };
 
 use crate::{Error, Plugin, bindings, cache::Cache, host_state::HostState};
@@ -129,6 +131,48 @@ impl Runtime {
         config: serde_json::Value,
     ) -> Result<Arc<Plugin>, Error> {
         Plugin::new(self, manifest, path, bytes, config).map(Arc::new)
+    }
+
+    /// Compiles a component into the compile cache without loading it, so
+    /// that a later load of the same bytes — by this process or by a host
+    /// sharing the cache folder and settings — skips compiling. `plugin
+    /// install` calls it before it activates a version, so a running host
+    /// swaps the version in without compiling it. Returns whether it
+    /// compiled (`false`: it was cached already). Blocks for as long as a
+    /// compile takes (tens of milliseconds to seconds).
+    pub fn precompile(&self, plugin: &str, path: &Path, bytes: &[u8]) -> Result<bool, Error> {
+        self.compile(plugin, path, bytes, &Digest::of(bytes))
+            .map(|(_, compiled)| compiled)
+    }
+
+    /// The compiled component of `bytes` (whose digest is `digest`): from
+    /// the cache, or compiled and cached. `true` when it was compiled.
+    pub(crate) fn compile(
+        &self,
+        plugin: &str,
+        path: &Path,
+        bytes: &[u8],
+        digest: &Digest,
+    ) -> Result<(Component, bool), Error> {
+        if let Some(c) = self
+            .cache
+            .as_ref()
+            .and_then(|c| c.get(&self.engine, digest))
+        {
+            return Ok((c, false));
+        }
+        let c = Component::new(&self.engine, bytes).map_err(|e| Error::Compile {
+            plugin: plugin.to_owned(),
+            path: path.to_owned(),
+            reason: format!("{e:#}"),
+        })?;
+        if let Some(Err(e)) = self.cache.as_ref().map(|cache| cache.put(digest, &c)) {
+            tracing::warn!(
+                plugin,
+                "{e}; the plugin still runs, but will be compiled again next start"
+            );
+        }
+        Ok((c, true))
     }
 
     /// The engine, for callers that measure or precompile.

@@ -1,11 +1,13 @@
 //! `cityhub plugin install NAME@REQ --registry URL`: the integrator's side
 //! of the registry. Resolves the requirement to the highest version not
-//! yanked and built for the plugin world this host runs, downloads it, verifies its signature against the city's trusted
-//! vendor keys (`[trust.vendors]`), checks that this host runs its WIT world,
-//! shows the capabilities and limits it asks for, and installs it only when
-//! the integrator approves them (`--approve`, or `grants` in city.toml
-//! already covering them). A running host swaps the new version in at once
-//! (it watches the plugins' folder).
+//! yanked and built for the plugin world this host runs, downloads it,
+//! verifies its signature against the city's trusted vendor keys
+//! (`[trust.vendors]`), shows the capabilities and limits it asks for, and
+//! installs it only when the integrator approves them (`--approve`, or
+//! `grants` in city.toml already covering them). It compiles the component
+//! into the host's compile cache before it activates the version, so a
+//! running host (which watches the plugins' folder) swaps the new version in
+//! at once, without compiling it.
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -13,6 +15,7 @@ use anyhow::{Context, bail};
 use cityhub_config::{InstallSettings, Installed, write_atomic};
 use cityhub_manifest::Capability;
 use cityhub_package::Package;
+use cityhub_runtime::{Runtime, RuntimeConfig};
 use semver::VersionReq;
 
 use super::city_file::CityFile;
@@ -130,6 +133,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     let plugins_dir = &settings.plugins_dir;
     let file = Installed::package_file(plugins_dir, &name, &version);
+    // Compiled now, into the host's cache: a running host then swaps the
+    // version in without compiling it, and a component that does not compile
+    // is refused here.
+    let started = std::time::Instant::now();
+    let runtime = Runtime::new(RuntimeConfig {
+        cache_dir: Some(settings.cache_dir.clone()),
+        max_instances: settings.max_instances,
+        ..RuntimeConfig::default()
+    })?;
+    match runtime.precompile(&name, &file, verified.package.component()) {
+        Ok(true) => println!(
+            "\ncompiled in {} ms into `{}`",
+            started.elapsed().as_millis(),
+            settings.cache_dir.display()
+        ),
+        Ok(false) => {}
+        Err(e) => return refuse(format!("not installed: {e}")),
+    }
     write_atomic(&file, &bytes).with_context(|| format!("cannot write `{}`", file.display()))?;
     let mut city = CityFile::read(&args.config)?;
     let configured = settings.plugins.contains_key(&name);

@@ -151,7 +151,7 @@ fn load_one(
     let plugin = runtime
         .load_bytes(p.manifest.clone(), path, &bytes, p.config.clone())
         .map_err(|e| (key, Some(e.into())))?;
-    info!(plugin = plugin.name(), version = %plugin.manifest().version, digest = %plugin.digest(), ms = started.elapsed().as_millis() as u64, "plugin loaded");
+    info!(plugin = plugin.name(), version = %plugin.manifest().version, digest = %plugin.digest(), compiled = plugin.compiled(), ms = started.elapsed().as_millis() as u64, "plugin loaded");
     Ok((key, plugin))
 }
 
