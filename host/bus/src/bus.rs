@@ -80,6 +80,9 @@ pub struct Applied {
     /// Plugins whose new version did not start: the old one serves on (see
     /// [`Bus::upgrade`]).
     pub refused: Vec<String>,
+    /// Plugins whose new version was not tried (the store failed): the old
+    /// one serves on, and the next reload tries again.
+    pub not_swapped: Vec<String>,
     /// Routes restarted with a new configuration or plugin circuit.
     pub restarted: Vec<String>,
     /// Routes stopped.
@@ -512,8 +515,13 @@ impl Bus {
             // A refused version is logged, recorded and announced; the old
             // one serves on.
             let name = plugin.name().to_owned();
-            if self.upgrade(plugin).await.is_err() {
-                applied.refused.push(name);
+            match self.upgrade(plugin).await {
+                Ok(_) => {}
+                Err(Error::UpgradeRefused { .. }) => applied.refused.push(name),
+                Err(e) => {
+                    tracing::error!(plugin = %name, "the new version was not swapped in, the running one serves on: {e}");
+                    applied.not_swapped.push(name);
+                }
             }
         }
         let slots = self.plugins.lock().map(|s| s.clone()).unwrap_or_default();

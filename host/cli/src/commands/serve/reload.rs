@@ -97,15 +97,18 @@ impl Loaded {
         Ok(out)
     }
 
-    /// After the bus refused to swap in the new versions of `names` (they did
-    /// not start): the versions they replaced are the loaded ones again, and
-    /// the refused code is not tried again until it changes.
-    pub fn keep_serving(&mut self, names: &[String]) {
+    /// After the bus did not swap in the new versions of `names`: the
+    /// versions they replaced are the loaded ones again. With `refused` (they
+    /// did not start) that code is not tried again until it changes;
+    /// otherwise the next reload tries it again.
+    pub fn keep_serving(&mut self, names: &[String], refused: bool) {
         for name in names {
             if let (Some(old), Some((key, _))) =
                 (self.replaced.remove(name), self.plugins.remove(name))
             {
-                self.refused.insert(name.clone(), key);
+                if refused {
+                    self.refused.insert(name.clone(), key);
+                }
                 self.plugins.insert(name.clone(), old);
             }
         }
@@ -318,7 +321,8 @@ async fn reload(
         }
     };
     let applied = bus.apply(handles, next.routes.clone()).await;
-    loaded.keep_serving(&applied.refused);
+    loaded.keep_serving(&applied.refused, true);
+    loaded.keep_serving(&applied.not_swapped, false);
     bus.set_tick(next.clock.tick);
     info!(
         started = ?applied.started,
