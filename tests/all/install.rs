@@ -6,10 +6,10 @@
 
 use std::path::Path;
 
-use cityhub_package::{Package, PublicKeyFile, SecretKey};
+use cityhub_package::{Package, SecretKey};
 
 use crate::{
-    registry::{Serving, expect},
+    registry::{Serving, add_vendor, expect},
     support::plugins,
 };
 
@@ -45,32 +45,7 @@ fn install_refuses_what_it_must_and_installs_what_is_approved() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let store = format!("sqlite://{}", dir.join("registry/registry.db").display());
-    let key = SecretKey::generate("acme".parse().unwrap()).unwrap();
-    let pub_file = dir.join("acme.pub");
-    std::fs::write(
-        &pub_file,
-        PublicKeyFile::to_text(key.vendor(), &key.public_key()),
-    )
-    .unwrap();
-    let (out, _) = expect(
-        0,
-        &[
-            "registry",
-            "vendor",
-            "add",
-            "acme",
-            "--key",
-            pub_file.to_str().unwrap(),
-            "--store",
-            &store,
-        ],
-        &[],
-    );
-    let token = out
-        .split_whitespace()
-        .find(|w| w.starts_with("cityhub_vt_"))
-        .unwrap()
-        .to_owned();
+    let (key, token, _) = add_vendor(dir, &store);
     let blobs = dir.join("registry/blobs");
     let registry = Serving::start(&store, &blobs);
     let url = registry.url.clone();

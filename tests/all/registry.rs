@@ -96,13 +96,10 @@ pub fn expect(code: i32, args: &[&str], env: &[(&str, &str)]) -> (String, String
     (stdout, stderr)
 }
 
-#[test]
-fn vendor_add_serve_publish_search_yank() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
-    let store = format!("sqlite://{}", dir.join("registry/registry.db").display());
-
-    // The vendor's key pair; the operator gets the public half.
+/// Makes vendor `acme`'s key pair (the public half in `DIR/acme.pub`) and
+/// adds it to the registry at `store` with `registry vendor add`: the key,
+/// the token it printed, and all it printed.
+pub fn add_vendor(dir: &Path, store: &str) -> (SecretKey, String, String) {
     let key = SecretKey::generate("acme".parse().unwrap()).unwrap();
     let pub_file = dir.join("acme.pub");
     std::fs::write(
@@ -111,11 +108,10 @@ fn vendor_add_serve_publish_search_yank() {
     )
     .unwrap();
     let pub_path = pub_file.to_str().unwrap();
-
     let (out, _) = expect(
         0,
         &[
-            "registry", "vendor", "add", "acme", "--key", pub_path, "--store", &store,
+            "registry", "vendor", "add", "acme", "--key", pub_path, "--store", store,
         ],
         &[],
     );
@@ -124,6 +120,19 @@ fn vendor_add_serve_publish_search_yank() {
         .find(|l| l.starts_with("cityhub_vt_"))
         .unwrap_or_else(|| panic!("no token in:\n{out}"))
         .to_owned();
+    (key, token, out)
+}
+
+#[test]
+fn vendor_add_serve_publish_search_yank() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let store = format!("sqlite://{}", dir.join("registry/registry.db").display());
+
+    // The vendor's key pair; the operator gets the public half.
+    let (key, token, out) = add_vendor(dir, &store);
+    let pub_file = dir.join("acme.pub");
+    let pub_path = pub_file.to_str().unwrap();
     assert!(out.contains(&key.public_key().to_text()), "{out}");
     let (_, err) = expect(
         1,

@@ -19,7 +19,10 @@ use cityhub_package::{Package, SecretKey};
 use semver::Version;
 use serde_json::{Value, json};
 
-use crate::support::{Host, cityhub, plugins};
+use crate::{
+    registry::expect,
+    support::{Host, plugins},
+};
 
 /// The city: hostile, installed as a package signed by `acme`, echoing
 /// every `test.hostile.ok` it gets.
@@ -196,13 +199,12 @@ async fn upgrade_under_load_loses_nothing_refuses_a_broken_version_and_rolls_bac
     assert_eq!(p["version"], "1.1.0", "{p:#}");
     let reason = p["upgrade_failed"]["reason"].as_str().unwrap();
     assert!(reason.contains("0.2.0"), "{reason}");
-    let out = cityhub()
-        .args(["plugin", "status", "--config"])
-        .arg(city.config())
-        .env("CITYHUB_SERVER", host.url(""))
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let config = city.config();
+    let (text, _) = expect(
+        0,
+        &["plugin", "status", "--config", config.to_str().unwrap()],
+        &[("CITYHUB_SERVER", &host.url(""))],
+    );
     assert!(
         text.contains("hostile: version 1.2.0 was refused, 1.1.0 serves on: plugin `hostile`: its manifest says `world = \"0.2.0\"`"),
         "{text}"
@@ -210,17 +212,13 @@ async fn upgrade_under_load_loses_nothing_refuses_a_broken_version_and_rolls_bac
     handled_more(&host, 100).await;
 
     // Rolling back twice: to 1.1.0 (what serves), then to 1.0.0.
+    let config = city.config();
+    let config = config.to_str().unwrap();
     for to in ["1.1.0", "1.0.0"] {
-        let out = cityhub()
-            .args(["plugin", "rollback", "hostile", "--config"])
-            .arg(city.config())
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "{text}{}",
-            String::from_utf8_lossy(&out.stderr)
+        let (text, _) = expect(
+            0,
+            &["plugin", "rollback", "hostile", "--config", config],
+            &[],
         );
         assert!(text.contains(&format!("→ {to}")), "{text}");
     }

@@ -55,8 +55,7 @@ struct Serving {
 /// A new version of a plugin that was refused: the old one still serves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpgradeFailure {
-    /// The version refused (as its manifest says, or `unknown` when it could
-    /// not be read).
+    /// The version refused, as its manifest says.
     pub version: String,
     /// Why, in words that name the fix.
     pub reason: String,
