@@ -92,11 +92,6 @@ impl Installed {
         self.active = back.clone();
         Some(back)
     }
-
-    /// Every version kept, active first.
-    pub fn versions(&self) -> impl Iterator<Item = &Version> {
-        std::iter::once(&self.active).chain(self.previous.iter().rev())
-    }
 }
 
 /// Writes `bytes` to `file` through a temporary file in the same folder and

@@ -89,18 +89,9 @@ pub(super) fn read_at_most(path: &Path, max: u64, what: &str) -> anyhow::Result<
     std::fs::read(path).with_context(reading)
 }
 
-/// Writes a package file whole or not at all: a temporary file beside it,
-/// then a rename over `path`.
+/// Writes a package file whole or not at all (a temporary file beside it,
+/// then a rename over `path`).
 pub(super) fn write_package(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let name = path
-        .file_name()
-        .with_context(|| format!("`{}` is not a file name", path.display()))?;
-    let mut tmp_name = name.to_owned();
-    tmp_name.push(format!(".tmp-{}", std::process::id()));
-    let tmp = path.with_file_name(tmp_name);
-    std::fs::write(&tmp, bytes).with_context(|| format!("writing `{}`", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("moving `{}` to `{}`", tmp.display(), path.display())
-    })
+    cityhub_config::write_atomic(path, bytes)
+        .with_context(|| format!("writing `{}`", path.display()))
 }
