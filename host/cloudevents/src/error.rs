@@ -112,9 +112,20 @@ pub enum Error {
         unsupported(.0)
     )]
     UnsupportedContentType(String),
-    /// A batch holds no events, or more than the limit.
+    /// A batch holds no events.
     #[error("{0}")]
     BatchSize(String),
+    /// A batch holds more events than [`Limits::max_batch_events`](crate::http::Limits::max_batch_events).
+    #[error(
+        "the batch holds {count} events, more than the limit of {limit} events per batch; \
+         split it into requests of at most {limit} events each"
+    )]
+    BatchTooLarge {
+        /// The events in the batch.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// A batch body is valid JSON but not an array.
     #[error(
         "a batch must be a JSON array of events, not {0}; send one event as \
@@ -125,7 +136,7 @@ pub enum Error {
     /// measured with [`CloudEvent::size`](crate::CloudEvent::size).
     #[error(
         "{location} is {size} bytes, over the limit of {limit} bytes per event; send large \
-         payloads by reference (e.g. a URL in `data`) or ask the operator to raise `max_event_bytes`"
+         payloads by reference (e.g. a URL in `data`)"
     )]
     EventTooLarge {
         /// Which event (`field` is empty).
@@ -170,7 +181,7 @@ impl Error {
 
     /// A stable code for API responses: `invalid_event`, `invalid_pattern`,
     /// `invalid_json`, `invalid_utf8`, `unsupported_content_type`,
-    /// `invalid_batch`, `event_too_large`.
+    /// `invalid_batch`, `batch_too_large`, `event_too_large`.
     pub fn code(&self) -> &'static str {
         match self {
             Self::InvalidType { .. } | Self::Missing { .. } | Self::Invalid { .. } => {
@@ -181,6 +192,7 @@ impl Error {
             Self::NotUtf8 { .. } => "invalid_utf8",
             Self::UnsupportedContentType(_) => "unsupported_content_type",
             Self::BatchSize(_) | Self::NotABatch(_) => "invalid_batch",
+            Self::BatchTooLarge { .. } => "batch_too_large",
             Self::EventTooLarge { .. } => "event_too_large",
         }
     }

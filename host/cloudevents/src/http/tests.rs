@@ -164,13 +164,14 @@ fn batch_size_is_bounded() {
     };
     let body = format!("[{READING},{READING},{READING},{READING},{READING}]");
     let e = parse_request(&headers(&[BATCH]), body.into(), &limits).unwrap_err();
+    assert_eq!(e, Error::BatchTooLarge { count: 5, limit: 2 });
     assert_error(
         &e,
-        "invalid_batch",
+        "batch_too_large",
         None,
         &[
             "holds 5 events",
-            "limit of 2",
+            "limit of 2 events per batch",
             "split it into requests of at most 2",
         ],
     );
@@ -222,7 +223,7 @@ fn events_over_the_size_limit_are_refused() {
         &e,
         "event_too_large",
         Some("/1"),
-        &[&format!("event 1 is {big_size} bytes"), "`max_event_bytes`"],
+        &[&format!("event 1 is {big_size} bytes"), "by reference"],
     );
 
     let e = parse_request(

@@ -135,10 +135,10 @@ impl<'de> Visitor<'de> for Batch<'_> {
                 while seq.next_element::<IgnoredAny>()?.is_some() {
                     total += 1;
                 }
-                return Err(self.fail(Error::BatchSize(format!(
-                    "the batch holds {total} events, more than the limit of {max}; \
-                     split it into requests of at most {max} events each"
-                ))));
+                return Err(self.fail(Error::BatchTooLarge {
+                    count: total,
+                    limit: max,
+                }));
             }
             match raw
                 .into_event(None)
