@@ -103,6 +103,25 @@ pub enum Error {
         /// What is wrong.
         why: String,
     },
+    /// A token's name is already used by a token not revoked.
+    #[error(
+        "a token named `{name}` already exists: choose another name, or revoke it first \
+         (`cityhub token revoke {name}`)"
+    )]
+    TokenNameTaken {
+        /// The name.
+        name: String,
+    },
+    /// A stored row of `table` (tokens, audit log) no longer reads back.
+    #[error("row `{key}` of `{table}` is corrupt: {why}; restore the database from a backup")]
+    CorruptRow {
+        /// The table.
+        table: &'static str,
+        /// The row's key (id or seq).
+        key: String,
+        /// What does not read back.
+        why: String,
+    },
     /// A stored row no longer reads back as a valid event.
     #[error("stored event {seq} is corrupt: {why}; restore the database from a backup")]
     Corrupt {

@@ -22,7 +22,12 @@
 //! Open311 view of field reports ([`Store::project_service_requests`]), and
 //! the ops read model of KPIs, alerts, map places and the event-time now
 //! ([`ops`], [`Store::project_ops`]).
+//!
+//! Access: API tokens, kept only as hashes ([`Store::create_token`],
+//! [`Store::token_by_hash`]), and the audit log ([`Store::audit`],
+//! [`Store::audit_log`]), append-only in the database itself.
 
+mod audit;
 mod batch;
 mod db;
 mod dead_letters;
@@ -37,7 +42,9 @@ mod service_requests;
 mod sql;
 mod state;
 mod store;
+mod tokens;
 
+pub use audit::{AuditEntry, AuditQuery, AuditRecord, MAX_AUDIT_LIMIT};
 pub use batch::BatchCommit;
 pub use dead_letters::{DeadLetter, DeadLetterQuery, DeadLetterStatus, NewDeadLetter};
 pub use error::Error;
@@ -48,6 +55,7 @@ pub use ops::{
 };
 pub use service_requests::{ProjectionMode, ServiceRequestQuery, ServiceRequestRow};
 pub use store::{Backend, Store};
+pub use tokens::{NewToken, TokenRow};
 
 /// A position in the log: strictly increasing, starting at 1; `0` means
 /// "before the first event". Seqs may have gaps (PostgreSQL spends sequence

@@ -7,6 +7,7 @@
 // `#[test]` items, which is all that clippy.toml's `allow-*-in-tests` covers.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod auth;
 mod batch;
 mod dead_letters;
 mod harness;
