@@ -1,5 +1,9 @@
 //! A request's fields, from an `application/x-www-form-urlencoded` or a
 //! JSON object body, as name → text.
+//!
+//! `tests/fuzz` (target `open311_form`) compiles this file and `submit.rs`
+//! on their own: keep their imports to each other, `cityhub_config` and
+//! `serde_json`.
 
 use std::collections::BTreeMap;
 
