@@ -3,11 +3,12 @@
 use std::sync::Arc;
 
 use wasmtime::component::ResourceTable;
-use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView, p2::pipe::MemoryOutputPipe};
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use crate::{
     bindings::types::Timestamp,
     state::{StateMap, StateTxn},
+    stdio::Tail,
 };
 
 /// How much of a guest's stderr is kept (for panic messages in failure reasons).
@@ -23,18 +24,27 @@ pub(crate) struct HostState {
     pub(crate) state: StateTxn,
     pub(crate) log: LogBudget,
     pub(crate) now: Timestamp,
-    pub(crate) stderr: MemoryOutputPipe,
+    pub(crate) stdout: Tail,
+    pub(crate) stderr: Tail,
 }
 
 impl HostState {
-    /// A fresh state: WASI with nothing granted (no preopens, environment,
-    /// arguments, network or stdin; stdout discarded; stderr captured, bounded).
+    /// A fresh state: WASI with nothing granted — no preopened folders,
+    /// environment variables, arguments or stdin; no TCP, UDP or name
+    /// lookup, and no address allowed (`socket_addr_check` denies all);
+    /// stdout and stderr taken whole and discarded, the last 4 KiB of
+    /// stderr kept for failure reasons ([`Tail`]). The clocks are the host's
+    /// (a plugin may time itself; the `clock` capability is the batch's time).
     pub(crate) fn new(plugin: Arc<str>, memory_limit: usize, base: Arc<StateMap>) -> Self {
-        let stderr = MemoryOutputPipe::new(STDERR_CAPTURE);
+        let stdout = Tail::new(0);
+        let stderr = Tail::new(STDERR_CAPTURE);
         let wasi = WasiCtx::builder()
+            .stdout(stdout.clone())
             .stderr(stderr.clone())
             .allow_tcp(false)
             .allow_udp(false)
+            .allow_ip_name_lookup(false)
+            .socket_addr_check(|_, _| Box::pin(async { false }))
             .build();
         Self {
             wasi,
@@ -50,14 +60,20 @@ impl HostState {
                 seconds: 0,
                 nanoseconds: 0,
             },
+            stdout,
             stderr,
         }
     }
 
-    /// What the guest wrote to stderr (e.g. a Rust panic message), lossily as text.
+    /// The last 4 KiB the guest wrote to stderr in this batch (e.g. a Rust
+    /// panic message), lossily as text.
     pub(crate) fn stderr_text(&self) -> String {
-        let bytes = self.stderr.contents();
-        String::from_utf8_lossy(&bytes).trim().to_owned()
+        self.stderr.text()
+    }
+
+    /// Bytes written to stdout and stderr since the last call.
+    pub(crate) fn take_stdio_bytes(&self) -> u64 {
+        self.stdout.take_written() + self.stderr.take_written()
     }
 }
 

@@ -1,8 +1,8 @@
 //! [`Instance`]: one running instance of a plugin, and one batch through it.
 
 use std::{
-    sync::Arc,
-    time::{SystemTime, UNIX_EPOCH},
+    sync::{Arc, atomic::Ordering},
+    time::{Instant, SystemTime, UNIX_EPOCH},
 };
 
 use cityhub_cloudevents::{CloudEvent, Timestamp};
@@ -128,15 +128,30 @@ impl Instance {
             data.now = now_wit;
             data.state = StateTxn::new(state, limits.state_quota.bytes());
             data.log = LogBudget::default();
+            data.stderr.clear();
         }
         self.store.set_epoch_deadline(self.plugin.deadline_ticks);
+        let started = Instant::now();
         let result = self
             .bindings
             .cityhub_plugin_handler()
             .call_handle(&mut self.store, input);
+        let used = started.elapsed();
         let data = self.store.data_mut();
         let txn = std::mem::take(&mut data.state);
         let logs_dropped = data.log.dropped;
+        let stats = &self.plugin.stats;
+        stats
+            .logs_dropped
+            .fetch_add(u64::from(logs_dropped), Ordering::Relaxed);
+        stats
+            .stdio_bytes
+            .fetch_add(data.take_stdio_bytes(), Ordering::Relaxed);
+        if result.is_ok() {
+            stats
+                .near_deadline
+                .record(&self.plugin.name, used, limits.time_per_batch);
+        }
         let frame = match result {
             Ok(Ok(frame)) => frame,
             Ok(Err(e)) => return Err(plugin_error(e)),

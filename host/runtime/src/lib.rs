@@ -11,7 +11,10 @@
 //!   failure (trap, deadline, memory limit, too many or undeclared outputs)
 //!   fails that batch only: the instance is discarded and a fresh one serves
 //!   the next batch. Failures are counted in [`PluginStats`] and logged with the
-//!   plugin's name and the batch's event ids.
+//!   plugin's name and the batch's event ids. A call that succeeds after
+//!   80% or more of its `time-per-batch` is counted and warned about
+//!   ([`NearDeadline`]); what a plugin prints is taken and discarded, and
+//!   its log records are bounded per call ([`capabilities`]).
 //! - [`StateMap`] is a plugin's committed key-value state; each batch writes to
 //!   a transaction over it, which the caller commits with the batch's outputs.
 
@@ -22,16 +25,19 @@ mod error;
 mod failure;
 mod host_state;
 mod instance;
+mod near_deadline;
 mod output;
 mod plugin;
 mod runtime;
 mod state;
 mod stats;
+mod stdio;
 mod worker;
 
 pub use error::Error;
 pub use failure::{BatchFailure, FailureKind, PluginErrorKind};
 pub use instance::{BatchOutput, Instance};
+pub use near_deadline::NearDeadline;
 pub use output::{PLUGIN_VERSION, decode_outputs};
 pub use plugin::Plugin;
 pub use runtime::{Runtime, RuntimeConfig, SUPPORTED_WORLD};

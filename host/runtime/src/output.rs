@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use bytes::Bytes;
 use cityhub_cloudevents::{CloudEvent, EventType, Timestamp, check_extension_name};
-use cityhub_frame::Frame;
+use cityhub_frame::{Frame, declared_len};
 use cityhub_manifest::Manifest;
 
 use crate::{BatchFailure, FailureKind};
@@ -30,10 +30,19 @@ pub fn decode_outputs(
 ) -> Result<Vec<CloudEvent>, BatchFailure> {
     let limits = &manifest.limits;
     if bytes.len() as u64 > limits.output_bytes.bytes() {
+        // A batch over both limits says so: its header's count is enough
+        // (the frame itself is not read).
+        let also = match declared_len(bytes) {
+            Some(n) if n > limits.outputs_per_batch as usize => format!(
+                ", and its {n} output events are over the `outputs-per-batch` limit of {}",
+                limits.outputs_per_batch
+            ),
+            _ => String::new(),
+        };
         return Err(BatchFailure::new(
             FailureKind::OutputTooLarge,
             format!(
-                "output of {} bytes is over the plugin's `output-bytes` limit of {}",
+                "output of {} bytes is over the plugin's `output-bytes` limit of {}{also}",
                 bytes.len(),
                 limits.output_bytes
             ),
@@ -207,6 +216,22 @@ mod tests {
             ..out("city.traffic.a")
         };
         assert_eq!(kind(frame(&[(big, &[])])), FailureKind::OutputTooLarge);
+        // Over both limits at once: the reason names both.
+        let schema = "s".repeat(200);
+        let one = Attributes {
+            dataschema: Some(&schema),
+            ..out("city.traffic.a")
+        };
+        let huge = [(one, &[][..]), (one, &[]), (one, &[])];
+        let reason = decode_outputs(&manifest(), &frame(&huge), &now)
+            .unwrap_err()
+            .reason;
+        assert!(
+            reason.contains("`output-bytes` limit of 512")
+                && reason
+                    .contains("its 3 output events are over the `outputs-per-batch` limit of 2"),
+            "{reason}"
+        );
         let spoof = Attributes {
             source: "/sensors/ql1a",
             ..out("city.traffic.a")

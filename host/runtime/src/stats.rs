@@ -9,7 +9,7 @@ use std::{
     time::Duration,
 };
 
-use crate::FailureKind;
+use crate::{FailureKind, NearDeadline};
 
 /// Counters of one loaded plugin, updated by its workers (lock-free, except
 /// the per-kind failure map, touched only when a batch fails).
@@ -29,6 +29,12 @@ pub struct PluginStats {
     pub retries: AtomicU64,
     /// How long calls took, successful or not (instance start included).
     pub call_seconds: Histogram,
+    /// Successful calls that used 80% or more of `time-per-batch`.
+    pub near_deadline: NearDeadline,
+    /// Log records dropped for being over the per-call budget.
+    pub logs_dropped: AtomicU64,
+    /// Bytes the plugin wrote to its stdout and stderr (taken and discarded).
+    pub stdio_bytes: AtomicU64,
     failures: Mutex<BTreeMap<&'static str, u64>>,
 }
 
