@@ -64,6 +64,7 @@ static ASSETS: &[Asset] = &[
     asset!("js/dom.js"),
     asset!("js/badges.js"),
     asset!("js/notice.js"),
+    asset!("js/session.js"),
     asset!("js/map.js"),
     asset!("js/charts.js"),
     asset!("js/screens/overview.js"),

@@ -10,7 +10,8 @@
 //!   who wants to check what ships.
 //!
 //! The page reads the host's ops API (`/v1/ops/*`) and its event stream
-//! (`/v1/stream`). Under `assets/`, one module per concern, no build step:
+//! (`/v1/stream`) once signed in: only these static files are open; every
+//! API call carries the session cookie `POST /v1/session` set. Under `assets/`, one module per concern, no build step:
 //!
 //! | file | its one job |
 //! |---|---|
@@ -22,6 +23,7 @@
 //! | `js/i18n.js` | the language (vi by default), `t()`, translating `data-i18n*` elements |
 //! | `js/format.js` | numbers, units, times (Intl, `Asia/Ho_Chi_Minh`) |
 //! | `js/dom.js` | making elements; `reconcile()` updates only what changed |
+//! | `js/session.js` | signing in (a pasted token or a `#token=` link → `POST /v1/session`, the HttpOnly cookie), who is signed in, signing out |
 //! | `js/badges.js`, `js/notice.js` | severity/standing/state badges with icons; messages to the operator |
 //! | `js/map.js`, `js/charts.js` | drawing the SVG map and line charts |
 //! | `js/screens/*.js` | one module per screen: overview, map, alerts, incidents, health, charts |

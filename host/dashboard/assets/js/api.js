@@ -1,6 +1,8 @@
-// Talking to the host: JSON GET/POST of the ops API (errors carry the API's
-// error.message), coalesced refetches, and the live event stream with its
+// Talking to the host: JSON GET/POST/DELETE of the API (errors carry the
+// API's error.message; a 401 also goes to the onUnauthorized handler: the
+// session ended), coalesced refetches, and the live event stream with its
 // batching (events are queued and handed over at most every FLUSH_MS).
+// Requests carry the session cookie the host set at sign-in.
 
 /** An answer that was not 2xx: the API's {"error": {code, message, field}}. */
 export class ApiError extends Error {
@@ -12,6 +14,13 @@ export class ApiError extends Error {
   }
 }
 
+let unauthorized = null;
+
+/** Calls `handler(error)` on every 401 answer from now on (the session ended or was never there). */
+export function onUnauthorized(handler) {
+  unauthorized = handler;
+}
+
 async function answer(response) {
   let body = null;
   try {
@@ -21,7 +30,9 @@ async function answer(response) {
   }
   if (response.ok) return body;
   const error = body?.error ?? {};
-  throw new ApiError(response.status, error.code ?? "http", error.message ?? `HTTP ${response.status} ${response.statusText}`, error.field ?? null);
+  const failure = new ApiError(response.status, error.code ?? "http", error.message ?? `HTTP ${response.status} ${response.statusText}`, error.field ?? null);
+  if (response.status === 401) unauthorized?.(failure);
+  throw failure;
 }
 
 /** GET `path` with query `params` (null/empty values left out). */
@@ -43,6 +54,11 @@ export async function postJson(path, body) {
       body: JSON.stringify(body),
     }),
   );
+}
+
+/** DELETE `path`. */
+export async function deleteJson(path) {
+  return answer(await fetch(path, { method: "DELETE", headers: { accept: "application/json" } }));
 }
 
 /**
@@ -85,13 +101,17 @@ const MAX_BACKOFF_MS = 30000;
  * FLUSH_MS (events oldest first, at most MAX_QUEUE of the newest; `seen` =
  * the highest log position seen). `onState(state)` hears "connecting",
  * "connected", "reconnecting" and "offline"; after the browser gives up
- * (the host answered with an error) it is reopened with growing backoff.
+ * (the host answered with an error) `onClosed()` is told (to ask whether
+ * the session ended) and it is reopened with growing backoff, until stop().
  */
 export class LiveStream {
-  constructor(url, { onBatch, onState }) {
+  constructor(url, { onBatch, onState, onClosed }) {
     this.url = url;
     this.onBatch = onBatch;
     this.onState = onState;
+    this.onClosed = onClosed;
+    this.stopped = false;
+    this.reopen = null;
     this.seen = 0;
     this.queue = [];
     this.dropped = 0;
@@ -104,7 +124,17 @@ export class LiveStream {
     this.open();
   }
 
+  /** Closes the stream for good: no more batches, no reopening. */
+  stop() {
+    this.stopped = true;
+    this.source?.close();
+    clearTimeout(this.reopen);
+    clearTimeout(this.timer);
+    this.queue = [];
+  }
+
   open() {
+    if (this.stopped) return;
     this.onState(this.failures ? "reconnecting" : "connecting");
     const source = new EventSource(this.url);
     this.source = source;
@@ -114,12 +144,14 @@ export class LiveStream {
     });
     source.addEventListener("cloudevent", (message) => this.push(message));
     source.addEventListener("error", () => {
+      if (this.stopped) return;
       if (source.readyState === EventSource.CLOSED) {
         source.close();
         this.failures++;
         const wait = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(this.failures - 1, 5));
         this.onState("offline");
-        setTimeout(() => this.open(), wait * (0.75 + Math.random() * 0.5));
+        this.onClosed?.();
+        this.reopen = setTimeout(() => this.open(), wait * (0.75 + Math.random() * 0.5));
       } else {
         this.onState("reconnecting");
       }
@@ -127,6 +159,7 @@ export class LiveStream {
   }
 
   push(message) {
+    if (this.stopped) return;
     const seq = Number(message.lastEventId);
     if (seq > this.seen) this.seen = seq;
     this.queue.push(message.data);

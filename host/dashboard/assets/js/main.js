@@ -1,13 +1,17 @@
-// The entry point: header (live state, event-time clock, operator, language),
-// the hash router between the six screens, and the live stream whose batches
-// go to every screen (the visible one refetches when a batch touches it; a
-// screen always refetches when it is shown).
+// The entry point: the language, signing in (session.js: nothing of the
+// operations centre is fetched before), then the header (live state,
+// event-time clock, operator, who is signed in), the hash router between the
+// six screens, and the live stream whose batches go to every screen (the
+// visible one refetches when a batch touches it; a screen always refetches
+// when it is shown). Signing out, or any 401 (the session ended), stops all
+// of it and shows the sign-in screen again; signing in again reloads.
 
-import { LiveStream, getJson } from "./api.js";
+import { LiveStream, getJson, onUnauthorized } from "./api.js";
 import { setKey } from "./dom.js";
 import { currentLang, has, onLangChange, setLang, t, text, translate } from "./i18n.js";
 import { dateTime, num } from "./format.js";
 import { notify } from "./notice.js";
+import { createSession } from "./session.js";
 import { overviewScreen } from "./screens/overview.js";
 import { mapScreen } from "./screens/map.js";
 import { alertsScreen } from "./screens/alerts.js";
@@ -48,11 +52,13 @@ function createApp() {
   const operatorInput = document.getElementById("operator-name");
   const app = {
     stream: null,
+    running: true,
     sectorNames: new Map(),
     /** The highest log position the stream delivered. */
     seen: () => app.stream?.seen ?? 0,
-    /** GET an ops endpoint; notes the read model's event-time `now`. */
+    /** GET an ops endpoint; notes the read model's event-time `now`. Once stopped, never answers. */
     async get(path, params) {
+      if (!app.running) return new Promise(() => {});
       const body = await getJson(path, params);
       if (body && "now" in body) app.setNow(body.now);
       return body;
@@ -121,8 +127,8 @@ function rateMeter() {
   };
 }
 
-function start() {
-  setupLanguage();
+/** Runs the operations centre until the returned stop() is called. */
+function startApp() {
   const app = createApp();
   const screens = {};
   for (const [name, make] of Object.entries(SCREENS)) {
@@ -152,6 +158,11 @@ function start() {
 
   const rate = rateMeter();
   app.stream = new LiveStream("/v1/stream", {
+    // The browser does not show an EventSource's status: ask whether the
+    // session ended (a 401 goes to onUnauthorized).
+    onClosed() {
+      getJson("/v1/session").catch(() => {});
+    },
     onState(state) {
       setupLiveState(state);
       if (state === "connected") screens[visible]?.screen.refresh(app.seen());
@@ -169,7 +180,7 @@ function start() {
     for (const entry of Object.values(screens)) entry.screen.onLang?.();
   });
 
-  setInterval(() => {
+  const poll = setInterval(() => {
     if (document.body.dataset.live !== "connected" && visible) screens[visible].screen.refresh(app.seen());
   }, POLL_WHILE_OFFLINE_MS);
 
@@ -180,6 +191,28 @@ function start() {
   app.get("/v1/ops/kpis").then((body) => {
     for (const s of body.sectors ?? []) app.sectorNames.set(s.sector, s.name);
   }, () => {});
+  return () => {
+    app.running = false;
+    app.stream.stop();
+    clearInterval(poll);
+  };
+}
+
+async function start() {
+  setupLanguage();
+  const session = createSession();
+  await session.begin();
+  let stop = startApp();
+  // Signed out or the session ended: stop everything, show the sign-in
+  // screen; a new sign-in starts afresh from a reload.
+  const leave = (how) => {
+    if (!stop) return;
+    stop();
+    stop = null;
+    how().then(() => location.reload());
+  };
+  onUnauthorized(() => leave(() => session.ended()));
+  session.onSignOut(() => leave(() => session.signOut()));
 }
 
 start();

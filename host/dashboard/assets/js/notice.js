@@ -13,7 +13,8 @@ const MAX_SHOWN = 4;
  */
 export function notify({ key, params, raw, kind = "info" }) {
   const region = document.getElementById("notices");
-  if (!region) return;
+  // signed out (the sign-in screen says why): the screens' errors are moot
+  if (!region || document.body.dataset.auth !== "signed-in") return;
   const message = h("div", { class: ["notice", `notice-${kind}`], role: kind === "error" ? "alert" : "status" },
     h("span", { class: "notice-icon", "aria-hidden": "true" }, kind === "error" ? "✖" : kind === "ok" ? "✔" : "ℹ"),
     h("span", { class: "notice-text" }, raw ?? t(key, params)),

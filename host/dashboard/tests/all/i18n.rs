@@ -72,6 +72,8 @@ const FAMILIES: &[(&str, &[&str])] = &[
     ),
     ("alerts.done.", &["ack", "assign", "resolve"]),
     ("sector.", &["ioc"]),
+    // the roles that may sign in to the dashboard (session.js)
+    ("role.", &["operator", "integrator", "admin"]),
     (
         "field.",
         &[
