@@ -21,21 +21,37 @@
 //! | `test.hostile.many-outputs` | emits 1,000 small `test.hostile.ok` events (10x the limit, in under 1 MiB) | refuse the batch (`outputs-per-batch`) |
 //! | `test.hostile.undeclared` | emits `city.forbidden.thing` | refuse it: not in `publishes` |
 //! | `test.hostile.state-flood` | writes 1 KiB values under new keys, flushing every 16, until a write is refused, and returns that error | refuse writes past `state-quota` and fail the batch with the plugin's error |
+//! | `test.hostile.read-file` | reads `/etc/passwd`, `/proc/self/environ` and `data.paths`, lists `.`, `/` and `data.dirs`, writes `/tmp/cityhub-hostile-<id>`; one probe output each | every probe `allowed: false` with WASI's error: no preopened folder |
+//! | `test.hostile.open-socket` | TCP connect to `data.tcp`, UDP send to `data.udp`, DNS lookup of `data.host`, TCP listen; one probe output each | every probe `allowed: false`: no network, no name lookup |
+//! | `test.hostile.env` | reads `std::env::vars`, `args` and `current_dir` (and lists it) | every probe `allowed: false`: nothing of the host's environment, arguments or folders |
+//! | `test.hostile.log-flood` | 10 records with a 1 MiB message and 40 fields of 16 KiB, one with a forged newline, 5,000 short ones, and 4 MiB each to stdout and stderr; one `stdio` probe output | keep 100 records a batch (each cut to 4 KiB and 32 fields, control characters escaped), count the rest in `cityhub_plugin_logs_dropped_total`; take and discard stdio (the last 4 KiB of stderr kept for failure reasons), counted in `cityhub_plugin_stdio_bytes_total` |
+//! | `test.hostile.near-deadline` | spins `data.ms` milliseconds (just under `time-per-batch`) on the monotonic clock, then reports a `near-deadline` probe | deliver it, count the call in `cityhub_plugin_near_deadline_total` and warn (at most once a minute per plugin) naming the plugin and its `time-per-batch` |
+//! | `test.hostile.huge-batch` | emits 2,000 outputs of 1 KiB: over `outputs-per-batch` and `output-bytes` at once | refuse the batch, the reason naming both limits |
+//!
+//! A probe reports as a `test.hostile.ok` with the event's id as subject and
+//! the JSON data [`probes::Probe`] (`{"probe", "allowed", "detail"}`), so a
+//! test asserts from inside the plugin what it could and could not do.
 //!
 //! With `config = { fail_init = true }` its `init` fails (a configuration
 //! error): an instance never starts, as with a broken new version.
 //!
-//! `city.traffic.congestion` is echoed like `ok` (a tap, for the tests of
-//! fan-out between routes). Any other type is ignored. Events are handled in order, so a batch of
+//! `city.traffic.congestion` and `city.fieldreport.>` are echoed like `ok`
+//! (taps, for the tests of fan-out between routes and of data classes:
+//! what reached the plugin shows in its echoes). Any other type is ignored. Events are handled in order, so a batch of
 //! `ok` then `loop` shows that the first event's output is dropped with the
 //! failed batch.
 
 // Panicking is this plugin's job.
 #![allow(clippy::panic)]
 
+pub mod flood;
+pub mod probes;
+
 use std::hint::black_box;
 
 use cityhub_sdk::{Batch, Context, Error, Event, Output, Plugin};
+
+use crate::probes::Probe;
 
 /// The one type the plugin may publish.
 pub const OK: &str = "test.hostile.ok";
@@ -69,7 +85,8 @@ impl Plugin for Hostile {
 
     fn handle(&mut self, batch: &Batch<'_>, ctx: &mut Context<'_>) -> Result<(), Error> {
         for event in batch {
-            if event.ty() == "city.traffic.congestion" {
+            if event.ty() == "city.traffic.congestion" || event.ty().starts_with("city.fieldreport.")
+            {
                 echo(&event, ctx)?;
                 continue;
             }
@@ -101,6 +118,32 @@ impl Plugin for Hostile {
                 Some("undeclared") => ctx.emit(Output::new(UNDECLARED).subject(event.id()))?,
                 Some("state-flood") => return flood_state(ctx),
                 Some("flaky") => flaky(&event, ctx)?,
+                Some("read-file") => {
+                    let paths = match event.data() {
+                        Some(_) => event.data_json()?,
+                        None => probes::Paths::default(),
+                    };
+                    report(&event, ctx, &probes::files(&paths, event.id()))?;
+                }
+                Some("open-socket") => {
+                    let to = probes::sockets(&event.data_json::<probes::Targets>()?);
+                    report(&event, ctx, &to)?;
+                }
+                Some("env") => report(&event, ctx, &probes::environment())?,
+                Some("log-flood") => {
+                    let stdio = flood::logs(ctx);
+                    report(&event, ctx, &[stdio])?;
+                }
+                Some("near-deadline") => {
+                    #[derive(serde::Deserialize)]
+                    struct Spin {
+                        ms: u64,
+                    }
+                    let started = std::time::Instant::now();
+                    let spin: Spin = event.data_json()?;
+                    report(&event, ctx, &[flood::near_deadline(started, spin.ms)])?;
+                }
+                Some("huge-batch") => flood::huge_batch(ctx, event.id())?,
                 _ => {}
             }
         }
@@ -126,6 +169,15 @@ fn flaky(event: &Event<'_>, ctx: &mut Context<'_>) -> Result<(), Error> {
         )));
     }
     echo(event, ctx)
+}
+
+/// Emits one `test.hostile.ok` per probe, with the event's id as subject
+/// and the probe as JSON data.
+fn report(event: &Event<'_>, ctx: &mut Context<'_>, found: &[Probe]) -> Result<(), Error> {
+    for probe in found {
+        ctx.emit(Output::new(OK).subject(event.id()).json(probe))?;
+    }
+    Ok(())
 }
 
 /// Emits one `test.hostile.ok` with the event's id as subject and its data.

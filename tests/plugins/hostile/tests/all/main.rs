@@ -4,6 +4,7 @@
 
 // Helpers outside `#[test]` functions unwrap too: in a test binary a panic
 // is how a failure is reported.
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::panic)]
 
 mod behaviours;
+mod probes;
