@@ -18,6 +18,7 @@ mod crash;
 mod dashboard;
 mod deadletters;
 mod durability;
+mod hostile;
 mod ingest;
 mod install;
 mod loading;

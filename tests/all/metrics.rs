@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::support::{Host, PluginSpec, reading};
 
 /// `name{labels}` → value, for every sample line.
-async fn scrape(host: &Host) -> HashMap<String, f64> {
+pub async fn scrape(host: &Host) -> HashMap<String, f64> {
     let r = host.http.get(host.url("/metrics")).send().await.unwrap();
     assert_eq!(r.status(), 200);
     let ct = r.headers()["content-type"].to_str().unwrap().to_owned();

@@ -157,6 +157,11 @@ impl Host {
 
     /// Like [`Host::start_with`], with `RUST_LOG` = `filter`.
     pub fn start_logging(config: &Path, filter: &str) -> Self {
+        Self::start_env(config, filter, &[])
+    }
+
+    /// Like [`Host::start_logging`], with `env` set on the host process too.
+    pub fn start_env(config: &Path, filter: &str, env: &[(&str, &str)]) -> Self {
         let mut child = cityhub()
             .args([
                 "--log-format",
@@ -168,6 +173,7 @@ impl Host {
             ])
             .arg(config)
             .env("RUST_LOG", filter)
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

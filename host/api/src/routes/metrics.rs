@@ -170,6 +170,24 @@ async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, Api
         "Instances started (one more after each failure).",
         &|s| s.instances_started.load(Ordering::Relaxed),
     );
+    counter(
+        &mut e,
+        "cityhub_plugin_near_deadline_total",
+        "Successful calls that used 80% or more of the plugin's `time-per-batch`.",
+        &|s| s.near_deadline.calls(),
+    );
+    counter(
+        &mut e,
+        "cityhub_plugin_logs_dropped_total",
+        "Log records dropped for being over the plugin's per-batch budget.",
+        &|s| s.logs_dropped.load(Ordering::Relaxed),
+    );
+    counter(
+        &mut e,
+        "cityhub_plugin_stdio_bytes_total",
+        "Bytes the plugin wrote to its stdout and stderr (taken and discarded).",
+        &|s| s.stdio_bytes.load(Ordering::Relaxed),
+    );
 
     e.family(
         "cityhub_plugin_failures_total",
