@@ -21,6 +21,7 @@ mod durability;
 mod hostile;
 mod ingest;
 mod install;
+mod limits;
 mod loading;
 mod metrics;
 mod open311;

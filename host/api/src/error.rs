@@ -82,13 +82,14 @@ impl ApiError {
         }
     }
 
-    /// A `413` for a body over `limit` bytes.
+    /// A `413` for a body over `limit` bytes (`[server] max-body`).
     pub fn too_large(limit: usize) -> Self {
         Self {
             status: StatusCode::PAYLOAD_TOO_LARGE,
             code: "payload_too_large",
             message: format!(
-                "request body is larger than the limit of {limit} bytes; send fewer events per request"
+                "request body is larger than the limit of {limit} bytes ({}); send a smaller body, e.g. fewer events per request",
+                crate::limits::set_by("max-body")
             ),
             field: None,
             retry_after: None,
@@ -189,16 +190,21 @@ impl From<cityhub_bus::Error> for ApiError {
 
 impl From<cityhub_cloudevents::Error> for ApiError {
     fn from(e: cityhub_cloudevents::Error) -> Self {
-        let status = match e.code() {
-            "unsupported_content_type" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "event_too_large" => StatusCode::PAYLOAD_TOO_LARGE,
-            _ => StatusCode::BAD_REQUEST,
+        let (status, key) = match e.code() {
+            "unsupported_content_type" => (StatusCode::UNSUPPORTED_MEDIA_TYPE, None),
+            "event_too_large" => (StatusCode::PAYLOAD_TOO_LARGE, Some("max-event")),
+            "batch_too_large" => (StatusCode::PAYLOAD_TOO_LARGE, Some("max-batch")),
+            _ => (StatusCode::BAD_REQUEST, None),
+        };
+        let message = match key {
+            Some(key) => format!("{e}; the limit is {}", crate::limits::set_by(key)),
+            None => e.to_string(),
         };
         Self {
             status,
             code: e.code(),
             field: e.field(),
-            message: e.to_string(),
+            message,
             retry_after: None,
         }
     }

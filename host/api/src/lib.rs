@@ -16,12 +16,14 @@
 //! are logged in full and answered with a generic message.
 
 mod error;
+pub mod limits;
 pub mod openapi;
 mod prometheus;
 pub mod routes;
 mod state;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
+pub use limits::{InputLimits, guard};
 pub use state::{ApiConfig, AppState};
 
 use std::sync::Arc;

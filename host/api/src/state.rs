@@ -6,7 +6,10 @@ use cityhub_bus::Bus;
 use cityhub_cloudevents::http::Limits;
 use cityhub_config::Open311Config;
 
-use crate::routes::{open311::Stats, stream::Streams};
+use crate::{
+    limits::InputLimits,
+    routes::{open311::Stats, stream::Streams},
+};
 
 /// Limits of the HTTP layer.
 #[derive(Debug, Clone)]
@@ -15,6 +18,8 @@ pub struct ApiConfig {
     pub max_body: usize,
     /// Per-event and per-batch limits of CloudEvents parsing.
     pub events: Limits,
+    /// Headers, body timeout and query limits ([`crate::limits`]).
+    pub limits: InputLimits,
     /// `[open311]`: the Open311 endpoint's plugin and services; `None`
     /// serves no Open311 (its endpoints answer `404`).
     pub open311: Option<Arc<Open311Config>>,
@@ -30,6 +35,7 @@ impl Default for ApiConfig {
         Self {
             max_body: 4 << 20,
             events: Limits::default(),
+            limits: InputLimits::default(),
             open311: None,
             open311_stats: Arc::default(),
             streams: Arc::default(),

@@ -1,16 +1,15 @@
 //! [`CityConfig`]: a checked `city.toml`, with every plugin's manifest loaded.
 
 use std::{
-    net::SocketAddr,
     path::{Path, PathBuf},
     time::Duration,
 };
 
-use cityhub_manifest::{ByteSize, Diagnostic, Diagnostics, PluginName};
+use cityhub_manifest::{Diagnostic, Diagnostics, PluginName};
 use cityhub_package::Trust;
 
 use crate::{
-    ClockConfig, Open311Config, PluginEntry,
+    ClockConfig, Open311Config, PluginEntry, ServerConfig,
     checker::Checker,
     plugin::PluginContext,
     raw::RawCity,
@@ -50,15 +49,6 @@ pub struct CityConfig {
     pub clock: ClockConfig,
     /// The Open311 GeoReport v2 endpoint (`[open311]`); `None` serves none.
     pub open311: Option<Open311Config>,
-}
-
-/// HTTP server settings (`[server]`).
-#[derive(Debug, Clone)]
-pub struct ServerConfig {
-    /// Where to listen (default `127.0.0.1:8080`).
-    pub listen: SocketAddr,
-    /// The largest request body accepted (default 4 MiB); larger gets `413`.
-    pub max_body: ByteSize,
 }
 
 impl CityConfig {
@@ -107,26 +97,7 @@ impl CityConfig {
             errors: Diagnostics::default(),
         };
 
-        let listen = match &raw.server.listen {
-            None => Some(SocketAddr::from(([127, 0, 0, 1], 8080))),
-            Some(v) => c.check(v, |s| {
-                s.parse::<SocketAddr>().map_err(|_| {
-                    format!(
-                        "`listen` must be an address and port such as `127.0.0.1:8080`: got `{s}`"
-                    )
-                })
-            }),
-        };
-        let max_body = match &raw.server.max_body {
-            None => Some(ByteSize::mib(4)),
-            Some(v) => c.check(v, |v| match v {
-                toml::Value::String(s) => {
-                    ByteSize::parse(s).map_err(|e| format!("`max-body`: {e}"))
-                }
-                toml::Value::Integer(n) if *n > 0 => Ok(ByteSize::bytes_const(*n as u64)),
-                _ => Err("`max-body` must be a size such as \"10 MiB\"".to_owned()),
-            }),
-        };
+        let server = c.server(&raw.server);
         let store_url = match &raw.store.url {
             None => Some(resolve_sqlite(&base, Self::DEFAULT_STORE)),
             Some(v) => c.check(v, |s| {
@@ -171,28 +142,26 @@ impl CityConfig {
             .open311
             .as_ref()
             .and_then(|o| c.open311(o, &configured, &plugins));
-        match (listen, max_body, store_url, retention, max_instances) {
-            (
-                Some(listen),
-                Some(max_body),
-                Some(store_url),
-                Some(retention),
-                Some(max_instances),
-            ) if c.errors.is_empty() => Ok(Self {
-                file: file.to_owned(),
-                server: ServerConfig { listen, max_body },
-                store_url,
-                retention,
-                cache_dir,
-                plugins_dir,
-                trust,
-                max_instances,
-                ingest,
-                plugins,
-                routes,
-                clock,
-                open311,
-            }),
+        match (server, store_url, retention, max_instances) {
+            (Some(server), Some(store_url), Some(retention), Some(max_instances))
+                if c.errors.is_empty() =>
+            {
+                Ok(Self {
+                    file: file.to_owned(),
+                    server,
+                    store_url,
+                    retention,
+                    cache_dir,
+                    plugins_dir,
+                    trust,
+                    max_instances,
+                    ingest,
+                    plugins,
+                    routes,
+                    clock,
+                    open311,
+                })
+            }
             _ => Err(c.errors),
         }
     }

@@ -53,16 +53,18 @@ mod plugin;
 mod raw;
 mod route;
 mod routes;
+mod server;
 mod settings;
 mod topology;
 mod trust;
 
-pub use city::{CityConfig, ServerConfig};
+pub use city::CityConfig;
 pub use clock::ClockConfig;
 pub use installed::{Installed, write_atomic};
 pub use open311::{Open311Config, SUBMITTED as OPEN311_SUBMITTED, Service};
 pub use plugin::{Code, InstalledPackage, PluginEntry};
 pub use route::{Circuit, IngestConfig, Retry, RouteEntry};
+pub use server::ServerConfig;
 pub use settings::InstallSettings;
 
 /// The event types the platform itself publishes (source `/cityhub`); routes

@@ -55,6 +55,13 @@ pub(crate) struct RawOpen311 {
 pub(crate) struct RawServer {
     pub listen: Option<Spanned<String>>,
     pub max_body: Option<Spanned<toml::Value>>,
+    pub max_event: Option<Spanned<toml::Value>>,
+    pub max_batch: Option<Spanned<i64>>,
+    pub max_headers: Option<Spanned<i64>>,
+    pub max_header_bytes: Option<Spanned<toml::Value>>,
+    pub header_timeout: Option<Spanned<String>>,
+    pub request_timeout: Option<Spanned<String>>,
+    pub max_query_limit: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -20,10 +20,11 @@ use serde_json::{Value, json};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{ApiError, AppState, ErrorBody, openapi::CloudEventJson};
-
-/// The most dead letters one request lists.
-const MAX_LIMIT: u32 = 1000;
+use crate::{
+    ApiError, AppState, ErrorBody,
+    limits::{limit_or, query_limit},
+    openapi::CloudEventJson,
+};
 
 /// The dead letters router.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -97,7 +98,7 @@ pub struct ReplayMany {
         ("route" = Option<String>, Query, description = "Only this route's"),
         ("status" = Option<String>, Query, description = "`dead`, `replaying` or `replayed`"),
         ("after" = Option<i64>, Query, description = "Only those with a larger id (the previous page's `next`)"),
-        ("limit" = Option<u32>, Query, description = "At most this many, 1 to 1000 (default 100)"),
+        ("limit" = Option<u32>, Query, description = "At most this many, 1 to `[server] max-query-limit` (default 1000; a larger `limit` is refused); default 100"),
     ),
     responses(
         (status = 200, description = "A page of dead letters", body = DeadLetterPage),
@@ -110,8 +111,9 @@ async fn list(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<DeadLetterPage>, ApiError> {
     let bad = |f: &str, m: String| ApiError::bad_request("invalid_query", m, Some(f));
+    let cap = state.config.limits.max_query_limit;
     let mut q = DeadLetterQuery {
-        limit: 100,
+        limit: limit_or(None, 100, cap)?,
         ..DeadLetterQuery::default()
     };
     for (k, v) in &params {
@@ -133,20 +135,7 @@ async fn list(
                     )
                 })?)
             }
-            "limit" => {
-                q.limit = v
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=MAX_LIMIT).contains(n))
-                    .ok_or_else(|| {
-                        bad(
-                            "limit",
-                            format!(
-                                "`limit` must be a whole number from 1 to {MAX_LIMIT}: got `{v}`"
-                            ),
-                        )
-                    })?
-            }
+            "limit" => q.limit = query_limit(v, cap)?,
             other => {
                 return Err(bad(
                     other,

@@ -17,11 +17,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     ApiError, AppState, ErrorBody,
+    limits::{limit_or, query_limit},
     openapi::{BinaryData, CloudEventJson},
 };
-
-/// The most events `GET /v1/events` returns at once.
-pub const MAX_LIMIT: u32 = 1000;
 
 /// The events router.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -131,7 +129,7 @@ async fn ingest(
         ("type" = Option<String>, Query, description = "A type pattern (`city.traffic.*`, `city.>`)"),
         ("since" = Option<String>, Query, description = "Events that happened at or after this RFC 3339 time"),
         ("after" = Option<i64>, Query, description = "Events after this log position"),
-        ("limit" = Option<u32>, Query, description = "At most this many, 1 to 1000 (default 100)"),
+        ("limit" = Option<u32>, Query, description = "At most this many, 1 to `[server] max-query-limit` (default 1000; a larger `limit` is refused); default 100"),
     ),
     responses(
         (status = 200, description = "A page of the log", body = EventPage),
@@ -143,7 +141,7 @@ async fn list(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<EventPage>, ApiError> {
-    let query = parse_query(&params)?;
+    let query = parse_query(&params, state.config.limits.max_query_limit)?;
     let events = state
         .bus
         .store()
@@ -156,12 +154,12 @@ async fn list(
     }))
 }
 
-fn parse_query(params: &HashMap<String, String>) -> Result<EventQuery, ApiError> {
+fn parse_query(params: &HashMap<String, String>, cap: u32) -> Result<EventQuery, ApiError> {
     let mut q = EventQuery {
         ty: None,
         since: None,
         after: None,
-        limit: 100,
+        limit: limit_or(None, 100, cap)?,
     };
     for (k, v) in params {
         match k.as_str() {
@@ -184,21 +182,7 @@ fn parse_query(params: &HashMap<String, String>) -> Result<EventQuery, ApiError>
                     )
                 })?);
             }
-            "limit" => {
-                q.limit = v
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=MAX_LIMIT).contains(n))
-                    .ok_or_else(|| {
-                        ApiError::bad_request(
-                            "invalid_query",
-                            format!(
-                                "`limit` must be a whole number from 1 to {MAX_LIMIT}: got `{v}`"
-                            ),
-                            Some("limit"),
-                        )
-                    })?;
-            }
+            "limit" => q.limit = query_limit(v, cap)?,
             other => {
                 return Err(ApiError::bad_request(
                     "invalid_query",

@@ -3,8 +3,9 @@
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
 
 use anyhow::Context;
-use cityhub_api::{ApiConfig, AppState};
+use cityhub_api::{ApiConfig, AppState, InputLimits};
 use cityhub_bus::{Bus, BusOptions};
+use cityhub_cloudevents::http::Limits;
 use cityhub_config::CityConfig;
 use cityhub_runtime::{Runtime, RuntimeConfig};
 use cityhub_store::Store;
@@ -12,6 +13,7 @@ use tracing::{info, warn};
 
 use super::plugin::build;
 
+mod http;
 mod reload;
 
 /// Arguments of `serve`.
@@ -89,39 +91,56 @@ async fn serve(config: CityConfig, args: Args) -> anyhow::Result<()> {
     )
     .await?;
     bus.set_tick(config.clock.tick);
-    let api = ApiConfig {
-        max_body: config.server.max_body.bytes() as usize,
-        open311: config.open311.clone().map(Arc::new),
-        ..ApiConfig::default()
-    };
+    let api = Arc::new(api_config(&config));
     // Open `/v1/stream` responses never end by themselves: the shutdown
     // closes them, or the graceful shutdown would wait for them for ever.
     let streams = api.streams.clone();
     // The API, and the operations centre's dashboard at `/` beside it.
     let app = cityhub_api::router(AppState {
         bus: bus.clone(),
-        config: Arc::new(api),
+        config: api.clone(),
     })
     .merge(cityhub_dashboard::router());
+    let app = cityhub_api::guard(app, &api);
     let listen = args.listen.unwrap_or(config.server.listen);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| {
             format!("cannot listen on {listen}; is another server using it? pass `--listen ADDR`")
         })?;
+    let server = config.server.clone();
     let watcher = reload::watch(args.config.clone(), config, runtime, loaded, bus.clone())?;
     info!(address = %listener.local_addr()?, "cityhub is serving; POST CloudEvents to /v1/events");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            streams.close();
-        })
-        .await
-        .context("serving HTTP")?;
+    http::serve(listener, app, &server, async move {
+        shutdown_signal().await;
+        streams.close();
+    })
+    .await
+    .context("serving HTTP")?;
     info!("shutting down: letting plugins finish their current batches");
     drop(watcher);
     bus.shutdown().await;
     Ok(())
+}
+
+/// The API's settings and input limits from city.toml.
+fn api_config(config: &CityConfig) -> ApiConfig {
+    let s = &config.server;
+    ApiConfig {
+        max_body: s.max_body.bytes() as usize,
+        events: Limits {
+            max_event_bytes: s.max_event.bytes() as usize,
+            max_batch_events: s.max_batch.get() as usize,
+        },
+        limits: InputLimits {
+            max_headers: s.max_headers.get() as usize,
+            max_header_bytes: s.max_header_bytes.bytes() as usize,
+            request_timeout: s.request_timeout,
+            max_query_limit: s.max_query_limit.get(),
+        },
+        open311: config.open311.clone().map(Arc::new),
+        ..ApiConfig::default()
+    }
 }
 
 async fn shutdown_signal() {

@@ -27,7 +27,7 @@ use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{Envelope, Params, bad_param, envelope};
-use crate::{ApiError, AppState};
+use crate::{ApiError, AppState, limits::limit_or};
 
 /// Severities, worst first.
 pub const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "informational"];
@@ -54,7 +54,8 @@ pub struct AlertsQuery {
     state: Option<String>,
     /// Comma-separated severities (`critical`, `high`, `medium`, `low`, `informational`).
     severity: Option<String>,
-    /// At most this many (default 200, at most 1,000).
+    /// At most this many (default 200; at most `[server] max-query-limit`,
+    /// default 1,000, a larger `limit` is refused).
     limit: Option<u32>,
     /// Answer once the read model has passed this log position (waits at most 2 s).
     seen: Option<i64>,
@@ -174,13 +175,7 @@ pub async fn list(
         None => Vec::new(),
         Some(s) => one_of("severity", s, &SEVERITIES)?,
     };
-    let limit = q.limit.unwrap_or(200);
-    if limit == 0 || limit > 1_000 {
-        return Err(bad_param(
-            "limit",
-            format!("`limit` must be 1 to 1000, got {limit}"),
-        ));
-    }
+    let limit = limit_or(q.limit, 200, state.config.limits.max_query_limit)?;
     let envelope = envelope(&state, q.seen).await?;
     let store = state.bus.store();
     let rows = store

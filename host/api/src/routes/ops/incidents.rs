@@ -16,10 +16,8 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use super::{Envelope, Params, bad_param, envelope};
-use crate::{ApiError, AppState};
+use crate::{ApiError, AppState, limits::limit_or};
 
-/// The most reports one answer lists.
-const MAX_LIMIT: u32 = 1_000;
 /// Open reports read to count them per agency (the store's own cap).
 const OPEN_SCAN: u32 = 10_000;
 
@@ -31,7 +29,8 @@ pub struct IncidentsQuery {
     status: Option<String>,
     /// Only reports handled by this agency (its name, as `agency_responsible`).
     agency: Option<String>,
-    /// At most this many reports (default 200, at most 1,000).
+    /// At most this many reports (default 200; at most `[server]
+    /// max-query-limit`, default 1,000, a larger `limit` is refused).
     limit: Option<u32>,
     /// Answer once the read model has passed this log position (waits at most 2 s).
     seen: Option<i64>,
@@ -119,13 +118,7 @@ pub async fn incidents(
             ));
         }
     };
-    let limit = q.limit.unwrap_or(200);
-    if limit == 0 || limit > MAX_LIMIT {
-        return Err(bad_param(
-            "limit",
-            format!("`limit` must be 1 to {MAX_LIMIT}, got {limit}"),
-        ));
-    }
+    let limit = limit_or(q.limit, 200, state.config.limits.max_query_limit)?;
     let envelope = envelope(&state, q.seen).await?;
     let now = envelope.now_seconds();
     let store = state.bus.store();
