@@ -40,6 +40,7 @@
 //! that changed. With a retention period, a background task removes old
 //! events every route has passed.
 
+pub mod audit;
 mod backpressure;
 mod breaker;
 mod bus;

@@ -75,17 +75,15 @@ impl Bus {
             ms = upgraded.took.as_millis() as u64,
             "plugin upgraded: its routes' next windows run the new version"
         );
+        let detail = json!({
+            "plugin": name,
+            "from": upgraded.from.to_string(),
+            "to": upgraded.to.to_string(),
+            "digest": digest,
+        });
+        self.audit("plugin.upgraded", &name, detail.clone()).await;
         self.core
-            .emit(
-                "cityhub.plugin.upgraded",
-                &name,
-                json!({
-                    "plugin": name,
-                    "from": upgraded.from.to_string(),
-                    "to": upgraded.to.to_string(),
-                    "digest": digest,
-                }),
-            )
+            .emit("cityhub.plugin.upgraded", &name, detail)
             .await;
         Ok(upgraded)
     }
@@ -107,12 +105,11 @@ impl Bus {
             reason: reason.to_owned(),
             at: SystemTime::now(),
         });
+        let detail = json!({"plugin": plugin, "version": version, "reason": reason});
+        self.audit("plugin.upgrade-failed", plugin, detail.clone())
+            .await;
         self.core
-            .emit(
-                "cityhub.plugin.upgrade-failed",
-                plugin,
-                json!({"plugin": plugin, "version": version, "reason": reason}),
-            )
+            .emit("cityhub.plugin.upgrade-failed", plugin, detail)
             .await;
     }
 }

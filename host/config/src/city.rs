@@ -12,7 +12,7 @@ use crate::{
     ClockConfig, Open311Config, PluginEntry, ServerConfig,
     checker::Checker,
     plugin::PluginContext,
-    raw::RawCity,
+    raw::{RawCity, RawStore},
     route::{IngestConfig, RouteEntry},
 };
 
@@ -98,21 +98,7 @@ impl CityConfig {
         };
 
         let server = c.server(&raw.server);
-        let store_url = match &raw.store.url {
-            None => Some(resolve_sqlite(&base, Self::DEFAULT_STORE)),
-            Some(v) => c.check(v, |s| {
-                if s.starts_with("sqlite:")
-                    || s.starts_with("postgres://")
-                    || s.starts_with("postgresql://")
-                {
-                    Ok(resolve_sqlite(&base, s))
-                } else {
-                    Err(format!(
-                        "`url` must start with `sqlite://` or `postgres://`: got `{s}`"
-                    ))
-                }
-            }),
-        };
+        let store_url = c.store_url(&raw.store, &base);
         let retention = match &raw.store.retention {
             None => Some(None),
             Some(v) => c.check(v, |s| parse_retention(s).map(Some)),
@@ -168,6 +154,28 @@ impl CityConfig {
 }
 
 /// city.toml's text.
+impl Checker<'_> {
+    /// `[store] url`, a relative SQLite path resolved against `base` (the
+    /// folder of city.toml); the default is [`CityConfig::DEFAULT_STORE`].
+    pub(crate) fn store_url(&mut self, raw: &RawStore, base: &Path) -> Option<String> {
+        match &raw.url {
+            None => Some(resolve_sqlite(base, CityConfig::DEFAULT_STORE)),
+            Some(v) => self.check(v, |s| {
+                if s.starts_with("sqlite:")
+                    || s.starts_with("postgres://")
+                    || s.starts_with("postgresql://")
+                {
+                    Ok(resolve_sqlite(base, s))
+                } else {
+                    Err(format!(
+                        "`url` must start with `sqlite://` or `postgres://`: got `{s}`"
+                    ))
+                }
+            }),
+        }
+    }
+}
+
 pub(crate) fn read(file: &Path) -> Result<String, Diagnostics> {
     std::fs::read_to_string(file).map_err(|e| {
         Diagnostics(vec![Diagnostic::file(

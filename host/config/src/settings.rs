@@ -14,6 +14,8 @@ use crate::{checker::Checker, raw::RawCity};
 /// The install-related parts of city.toml, checked.
 #[derive(Debug)]
 pub struct InstallSettings {
+    /// `[store] url`: where the commands record what they did (the audit log).
+    pub store_url: String,
     /// `[runtime] plugins-dir`, resolved against city.toml's folder.
     pub plugins_dir: PathBuf,
     /// `[trust.vendors]`.
@@ -48,6 +50,7 @@ impl InstallSettings {
             errors: Diagnostics::default(),
         };
         let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let store_url = c.store_url(&raw.store, &base);
         let plugins_dir = raw.runtime.plugins_dir(&base);
         let cache_dir = raw.runtime.cache_dir(&base);
         let max_instances = c.max_instances(&raw.runtime);
@@ -65,10 +68,13 @@ impl InstallSettings {
             .iter()
             .map(|(name, r)| (name.get_ref().clone(), r.to.get_ref().clone()))
             .collect();
-        let (Some(max_instances), true) = (max_instances, c.errors.is_empty()) else {
+        let (Some(max_instances), Some(store_url), true) =
+            (max_instances, store_url, c.errors.is_empty())
+        else {
             return Err(c.errors);
         };
         Ok(Self {
+            store_url,
             plugins_dir,
             trust,
             cache_dir,

@@ -25,6 +25,7 @@ use cityhub_config::{CityConfig, Code, Installed, PluginEntry};
 use cityhub_package::Digest;
 use cityhub_runtime::{Plugin, Runtime};
 use notify::{RecursiveMode, Watcher};
+use serde_json::json;
 use tokio::sync::mpsc;
 use tracing::{error, info, warn};
 
@@ -271,9 +272,13 @@ async fn reload(
         Err(d) => {
             error!(file = %file.display(), "city.toml or an installed plugin changed, but the configuration has errors; the running configuration stays:\n{d}");
             refuse_installed(current, bus, &d.to_string()).await;
+            let detail = json!({"applied": false, "errors": d.to_string()});
+            bus.audit("config.changed", &file.display().to_string(), detail)
+                .await;
             return None;
         }
     };
+    let mut restart_needed = Vec::new();
     for (section, same) in [
         (
             "[server]",
@@ -294,6 +299,7 @@ async fn reload(
                 section,
                 "this section changed, but it applies only after a restart"
             );
+            restart_needed.push(section);
         }
     }
     // Reading and compiling components blocks: keep it off the async workers.
@@ -317,6 +323,9 @@ async fn reload(
         }
         Err(e) => {
             error!(file = %file.display(), "city.toml was edited but a plugin does not load; the running configuration stays: {e:#}");
+            let detail = json!({"applied": false, "errors": format!("{e:#}")});
+            bus.audit("config.changed", &file.display().to_string(), detail)
+                .await;
             return None;
         }
     };
@@ -332,5 +341,16 @@ async fn reload(
         unchanged = applied.unchanged.len(),
         "configuration reloaded"
     );
+    let detail = json!({
+        "applied": true,
+        "started": applied.started,
+        "refused": applied.refused,
+        "restarted": applied.restarted,
+        "stopped": applied.stopped,
+        "unchanged": applied.unchanged.len(),
+        "restart_needed": restart_needed,
+    });
+    bus.audit("config.changed", &file.display().to_string(), detail)
+        .await;
     Some(next)
 }
