@@ -1,11 +1,14 @@
 //! The HTTP client of the commands that talk to a running host
 //! (`deadletters`, `replay`, `plugin status|resume`): where the server is,
-//! one JSON request at a time, and the API's errors as [`ApiError`].
+//! the API token they send (`--token`, `CITYHUB_TOKEN`), one JSON request at
+//! a time, and the API's errors as [`ApiError`].
 //!
 //! Each command makes a handful of requests, so the client runs them on a
 //! current-thread tokio runtime ([`block_on`]). A request that cannot connect
 //! becomes [`Unreachable`]; an answer of `4xx`/`5xx` becomes [`ApiError`],
-//! which `commands::run` prints as the API's `message` with exit code 2.
+//! which `commands::run` prints as the API's `message` with exit code 2;
+//! a `401`/`403` says which role the command needs and how to get a token
+//! ([`refused`]).
 
 use std::{
     fmt,
@@ -15,6 +18,7 @@ use std::{
 };
 
 use anyhow::Context;
+use http::{HeaderMap, HeaderValue, header::AUTHORIZATION};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -25,9 +29,14 @@ const DEFAULT_SERVER: &str = "http://127.0.0.1:8080";
 /// API these commands use answers at once: none waits for delivery.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The role the commands of this client need: every call they make
+/// (`/v1/routes*`, `/v1/plugins*`, `/v1/deadletters*`) is delivery
+/// management.
+const ROLE: &str = "integrator";
+
 /// How the commands find the server: `--server`, else `CITYHUB_SERVER`, else
 /// `[server] listen` in `--config` (when that file exists), else
-/// `http://127.0.0.1:8080`.
+/// `http://127.0.0.1:8080`; and the token they send.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServerArgs {
     /// The running host's URL, such as `http://127.0.0.1:8080`.
@@ -37,6 +46,16 @@ pub struct ServerArgs {
     /// `--server` is given (ignored if the file does not exist).
     #[arg(long, short, default_value = "city.toml")]
     config: PathBuf,
+    /// The API token sent as `Authorization: Bearer` (role `integrator` or
+    /// `admin`; an admin makes one with `cityhub token create --role
+    /// integrator --name NAME`).
+    #[arg(
+        long,
+        env = "CITYHUB_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    token: Option<String>,
 }
 
 impl ServerArgs {
@@ -56,7 +75,7 @@ impl ServerArgs {
 
     /// A client for the server these arguments name.
     pub fn client(&self) -> anyhow::Result<Client> {
-        Client::new(self.url()?)
+        Client::new(self.url()?, self.token.as_deref())
     }
 }
 
@@ -100,6 +119,52 @@ fn reachable(mut addr: SocketAddr) -> SocketAddr {
         });
     }
     addr
+}
+
+/// The headers every request of a command carries: `Authorization: Bearer
+/// TOKEN` when there is a token (marked sensitive, so it is never logged).
+pub fn auth_headers(token: Option<&str>) -> anyhow::Result<HeaderMap> {
+    let mut headers = HeaderMap::new();
+    if let Some(token) = token.map(str::trim).filter(|t| !t.is_empty()) {
+        let mut value = HeaderValue::from_str(&format!("Bearer {token}")).context(
+            "the token (`--token` or CITYHUB_TOKEN) has characters a token never has: \
+             paste it as `cityhub token create` printed it",
+        )?;
+        value.set_sensitive(true);
+        headers.insert(AUTHORIZATION, value);
+    }
+    Ok(headers)
+}
+
+/// The message for a `401`/`403` answer of `server` to `path`: the API's
+/// own `message` (missing, unknown or revoked token; the role that lacks
+/// the permission), then what to do: which `role` the command needs and
+/// how an admin makes a token of it.
+pub fn refused(
+    status: u16,
+    server: &str,
+    path: &str,
+    message: &str,
+    had_token: bool,
+    role: &str,
+) -> String {
+    let create = format!(
+        "an admin creates one with `cityhub token create --role {role} --name NAME --config city.toml`"
+    );
+    match (status, had_token) {
+        (401, false) => format!(
+            "the cityhub server at {server} needs an API token for `{path}`: pass `--token TOKEN` \
+             or set CITYHUB_TOKEN to a token of role `{role}` (or `admin`); {create} ({message})"
+        ),
+        (401, true) => format!(
+            "the cityhub server at {server} refused the token for `{path}`: {message}; \
+             pass a valid token of role `{role}` (or `admin`): {create}"
+        ),
+        _ => format!(
+            "the cityhub server at {server} refused `{path}`: {message}; this command needs a \
+             token of role `{role}` (or `admin`): {create}"
+        ),
+    }
 }
 
 /// Runs `fut` to completion on a current-thread runtime.
@@ -169,18 +234,28 @@ impl std::error::Error for Unreachable {}
 pub struct Client {
     base: String,
     http: reqwest::Client,
+    /// Whether requests carry a token (for the message of a `401`).
+    has_token: bool,
 }
 
 impl Client {
-    /// A client of the server at `base` (`http://host:port`).
-    pub fn new(base: String) -> anyhow::Result<Self> {
+    /// A client of the server at `base` (`http://host:port`), sending
+    /// `token` (if any) as `Authorization: Bearer` on every request.
+    pub fn new(base: String, token: Option<&str>) -> anyhow::Result<Self> {
+        let headers = auth_headers(token)?;
+        let has_token = !headers.is_empty();
         let http = reqwest::Client::builder()
             .timeout(REQUEST_TIMEOUT)
             .connect_timeout(Duration::from_secs(5))
             .user_agent(concat!("cityhub-cli/", env!("CARGO_PKG_VERSION")))
+            .default_headers(headers)
             .build()
             .context("building the HTTP client")?;
-        Ok(Self { base, http })
+        Ok(Self {
+            base,
+            http,
+            has_token,
+        })
     }
 
     /// The server's base URL.
@@ -224,7 +299,11 @@ impl Client {
         let status = response.status();
         let bytes = response.bytes().await.map_err(|e| self.failed(e, path))?;
         if !status.is_success() {
-            return Err(api_error(status.as_u16(), &bytes, path).into());
+            let mut e = api_error(status.as_u16(), &bytes, path);
+            if matches!(e.status, 401 | 403) {
+                e.message = refused(e.status, &self.base, path, &e.message, self.has_token, ROLE);
+            }
+            return Err(e.into());
         }
         serde_json::from_slice(&bytes).with_context(|| {
             format!(
@@ -335,5 +414,54 @@ mod tests {
         );
         let e = api_error(502, b"Bad Gateway", "/v1/plugins");
         assert!(e.message.contains("HTTP 502") && e.message.contains("Bad Gateway"));
+    }
+
+    #[test]
+    fn a_refusal_names_the_role_and_how_to_get_a_token() {
+        let none = refused(
+            401,
+            "http://h:1",
+            "/v1/plugins",
+            "no token",
+            false,
+            "integrator",
+        );
+        assert!(
+            none.contains("--token TOKEN") && none.contains("CITYHUB_TOKEN"),
+            "{none}"
+        );
+        assert!(
+            none.contains("cityhub token create --role integrator --name NAME"),
+            "{none}"
+        );
+        let revoked = refused(
+            401,
+            "http://h:1",
+            "/v1/plugins",
+            "revoked",
+            true,
+            "integrator",
+        );
+        assert!(revoked.contains("refused the token") && revoked.contains("revoked"));
+        let role = refused(
+            403,
+            "http://h:1",
+            "/v1/plugins",
+            "`ops` is an operator",
+            true,
+            "integrator",
+        );
+        assert!(role.contains("`ops` is an operator") && role.contains("role `integrator`"));
+    }
+
+    #[test]
+    fn the_token_header_is_sensitive_and_an_empty_token_is_none() {
+        let headers = auth_headers(Some("chub_abc")).unwrap();
+        let value = &headers[AUTHORIZATION];
+        assert_eq!(value, "Bearer chub_abc");
+        assert!(value.is_sensitive());
+        assert!(auth_headers(Some("  ")).unwrap().is_empty());
+        assert!(auth_headers(None).unwrap().is_empty());
+        assert!(auth_headers(Some("a\nb")).is_err());
     }
 }

@@ -13,7 +13,10 @@ use std::{
 
 use anyhow::{Context, bail};
 use bytes::Bytes;
-use http::header::CONTENT_TYPE;
+use http::{
+    HeaderValue,
+    header::{AUTHORIZATION, CONTENT_TYPE},
+};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::{
@@ -54,15 +57,25 @@ pub struct Target {
     http: reqwest::Client,
     base: String,
     events: String,
+    /// `Bearer TOKEN` of the run's admin token, on every request.
+    auth: HeaderValue,
 }
 
 impl Target {
-    pub fn new(http: &reqwest::Client, base: &str) -> Self {
-        Self {
+    pub fn new(http: &reqwest::Client, base: &str, token: &str) -> anyhow::Result<Self> {
+        let mut auth = HeaderValue::from_str(&format!("Bearer {token}"))
+            .context("the run's token is not a valid header value")?;
+        auth.set_sensitive(true);
+        Ok(Self {
             http: http.clone(),
             base: base.to_owned(),
             events: format!("{base}/v1/events"),
-        }
+            auth,
+        })
+    }
+
+    fn get(&self, url: &str) -> reqwest::RequestBuilder {
+        self.http.get(url).header(AUTHORIZATION, self.auth.clone())
     }
 }
 
@@ -106,6 +119,7 @@ async fn post(t: &Target, content_type: &'static str, body: Bytes) -> anyhow::Re
         let r = t
             .http
             .post(&t.events)
+            .header(AUTHORIZATION, t.auth.clone())
             .header(CONTENT_TYPE, content_type)
             .body(body.clone())
             .send()
@@ -358,7 +372,6 @@ impl Routes {
 pub async fn routes(t: &Target) -> anyhow::Result<Routes> {
     let url = format!("{}/v1/routes", t.base);
     let r = t
-        .http
         .get(&url)
         .send()
         .await
@@ -425,7 +438,6 @@ pub async fn drain(
 pub async fn metrics(t: &Target) -> anyhow::Result<Metrics> {
     let url = format!("{}/metrics", t.base);
     let text = t
-        .http
         .get(&url)
         .send()
         .await

@@ -2,6 +2,9 @@
 //! child process with JSON logs on stderr. Its address comes from the
 //! "cityhub is serving" line; its warnings and errors are counted for the
 //! report. Killed when dropped.
+//!
+//! Before it starts, `token create --role admin` makes the run's token in
+//! the run's fresh store; the load generator sends it on every request.
 
 use std::{
     collections::VecDeque,
@@ -32,6 +35,8 @@ const KEPT: usize = 3;
 pub struct Server {
     child: Child,
     base: String,
+    /// The run's admin token.
+    token: String,
     log: Arc<Mutex<Log>>,
 }
 
@@ -69,6 +74,7 @@ impl Server {
     /// Starts `cityhub serve --config CONFIG` and waits until it serves.
     pub fn start(config: &Path) -> anyhow::Result<Self> {
         let exe = std::env::current_exe().context("finding the cityhub binary")?;
+        let token = admin_token(&exe, config)?;
         let mut child = Command::new(&exe)
             .args([
                 "--log-format",
@@ -107,6 +113,7 @@ impl Server {
         let server = |base: String| Self {
             child,
             base,
+            token,
             log: log.clone(),
         };
         match rx.recv_timeout(START_TIMEOUT) {
@@ -135,6 +142,11 @@ impl Server {
         &self.base
     }
 
+    /// The run's admin token.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
     /// Its warnings and errors so far.
     pub fn problems(&self) -> Problems {
         self.log
@@ -147,6 +159,29 @@ impl Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `cityhub token create --role admin --name bench --config CONFIG` in the
+/// run's fresh store: the token it prints.
+fn admin_token(exe: &Path, config: &Path) -> anyhow::Result<String> {
+    let out = Command::new(exe)
+        .args([
+            "token", "create", "--role", "admin", "--name", "bench", "--config",
+        ])
+        .arg(config)
+        .env_remove("CITYHUB_DATABASE_URL")
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("running `{} token create`", exe.display()))?;
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    if !out.status.success() || token.is_empty() {
+        bail!(
+            "`token create` for the run's store failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(token)
 }
 
 impl Drop for Server {

@@ -170,7 +170,7 @@ impl Session<'_> {
         self.progress.update(&format!("{label}: starting the host"));
         let running = self.start(backend, topology)?;
         let bodies = workload::closed_loop(&label, events, self.args.clients, shape);
-        let target = Target::new(&self.http, running.server.base());
+        let target = Target::new(&self.http, running.server.base(), running.server.token())?;
         let progress = &mut self.progress;
         let (sent, routes, total, plugins) = block_on(self.rt, async {
             let sent = load::closed_loop(&target, bodies, shape, progress, &label).await?;
@@ -240,7 +240,7 @@ impl Session<'_> {
         let running = self.start(backend, topology)?;
         let events = ((rate * self.args.seconds) as u64).max(self.args.paced_batch);
         let bodies = workload::paced(&label, events, self.args.paced_batch);
-        let target = Target::new(&self.http, running.server.base());
+        let target = Target::new(&self.http, running.server.base(), running.server.token())?;
         let progress = &mut self.progress;
         let per_request = self.args.paced_batch;
         let (run, delivery, routes) = block_on(self.rt, async {

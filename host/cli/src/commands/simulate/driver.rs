@@ -26,6 +26,8 @@ use crate::{progress::Progress, table::thousands};
 pub struct Plan {
     /// The host, `http://host:port`.
     pub url: String,
+    /// The API token (role `source`), if the host asks for one.
+    pub token: Option<String>,
     pub seed: u64,
     /// Simulated seconds per wall second.
     pub speed: f64,
@@ -51,7 +53,7 @@ pub async fn simulate(
     mut stop: watch::Receiver<bool>,
     progress: &mut Progress,
 ) -> anyhow::Result<Summary> {
-    let mut sender = Sender::new(&plan.url, plan.rate)?;
+    let mut sender = Sender::new(&plan.url, plan.token.as_deref(), plan.rate)?;
     if !plan.dry_run {
         sender.check().await?;
     }

@@ -53,6 +53,16 @@ pub struct Args {
     /// The running host's URL.
     #[arg(long, env = "CITYHUB_SERVER", default_value = "http://127.0.0.1:8080")]
     url: String,
+    /// The API token sent as `Authorization: Bearer` (role `source`,
+    /// `integrator` or `admin`; an admin makes one with `cityhub token
+    /// create --role source --name NAME`). Not needed with `--dry-run`.
+    #[arg(
+        long,
+        env = "CITYHUB_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    token: Option<String>,
     /// The seed: the same seed and `--start` give the same events.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -117,6 +127,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let plan = driver::Plan {
         url: args.url.trim_end_matches('/').to_owned(),
+        token: args.token,
         seed: args.seed,
         speed: args.speed,
         rate: args.rate,

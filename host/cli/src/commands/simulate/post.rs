@@ -12,6 +12,10 @@
 //! lost; a refused batch (`400`, `413`) is sent again event by event so
 //! that only the events at fault are counted as rejected, with the host's
 //! message. A host that cannot be reached is retried [`RECONNECTS`] times.
+//!
+//! Every request carries `--token` as `Authorization: Bearer`; the token is
+//! checked (`GET /v1/session`) before anything is sent, and a `401`/`403`
+//! stops the run with what role is needed and how to get a token.
 
 use std::{collections::HashMap, time::Duration};
 
@@ -21,6 +25,7 @@ use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use super::{event::Outgoing, summary::Counts};
+use crate::client::{auth_headers, refused};
 
 /// The most events in one request.
 pub const MAX_BATCH: usize = 100;
@@ -30,6 +35,10 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 const RECONNECTS: u32 = 5;
 /// The Open311 endpoint.
 const OPEN311: &str = "/open311/v2/requests.json";
+/// The role a token needs to post events.
+const ROLE: &str = "source";
+/// The roles that may post events (`source`, and those holding all it holds).
+const POSTING_ROLES: [&str; 3] = ["source", "integrator", "admin"];
 
 /// What the host did with one event.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,14 +58,19 @@ pub struct Sender {
     /// When sending began, for `--rate`.
     started: Instant,
     rate: f64,
+    /// Whether requests carry a token (for the message of a `401`).
+    has_token: bool,
     pub counts: Counts,
 }
 
 impl Sender {
-    /// A sender to the host at `base` (`http://host:port`), at most `rate`
-    /// events per second.
-    pub fn new(base: &str, rate: f64) -> anyhow::Result<Self> {
+    /// A sender to the host at `base` (`http://host:port`) with `token`
+    /// (if any), at most `rate` events per second.
+    pub fn new(base: &str, token: Option<&str>, rate: f64) -> anyhow::Result<Self> {
+        let headers = auth_headers(token)?;
+        let has_token = !headers.is_empty();
         let http = reqwest::Client::builder()
+            .default_headers(headers)
             .timeout(Duration::from_secs(60))
             .connect_timeout(Duration::from_secs(5))
             .user_agent(concat!("cityhub-simulate/", env!("CARGO_PKG_VERSION")))
@@ -68,15 +82,17 @@ impl Sender {
             requests: HashMap::new(),
             started: Instant::now(),
             rate,
+            has_token,
             counts: Counts::default(),
         })
     }
 
-    /// Checks that a cityhub host answers at the URL, before anything is sent.
+    /// Checks that a cityhub host answers at the URL and takes the token,
+    /// before anything is sent.
     pub async fn check(&self) -> anyhow::Result<()> {
         let url = format!("{}/healthz", self.base);
         match self.http.get(&url).send().await {
-            Ok(r) if r.status().is_success() => Ok(()),
+            Ok(r) if r.status().is_success() => anyhow::Ok(()),
             Ok(r) => bail!(
                 "the server at {} answered `/healthz` with HTTP {}: is it a cityhub host? pass `--url`",
                 self.base,
@@ -87,6 +103,41 @@ impl Sender {
                  (or run `cityhub demo`, which starts one and simulates), or pass `--url`",
                 self.base
             ),
+        }?;
+        self.check_token().await
+    }
+
+    /// Checks the token with `GET /v1/session`: refused, or of a role that
+    /// cannot post events, is an error naming the fix. A host without
+    /// sign-in (`404`) is left to answer the events themselves.
+    async fn check_token(&self) -> anyhow::Result<()> {
+        let path = "/v1/session";
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .with_context(|| format!("asking {} who the token is", self.base))?;
+        let status = r.status().as_u16();
+        let body: Value = r.json().await.unwrap_or(Value::Null);
+        let role = body["role"].as_str().unwrap_or_default();
+        match status {
+            200 if !POSTING_ROLES.contains(&role) => {
+                let why = format!(
+                    "the token `{}` has role `{role}`, which cannot post events",
+                    body["name"].as_str().unwrap_or_default()
+                );
+                bail!(refused(403, &self.base, "/v1/events", &why, true, ROLE))
+            }
+            401 | 403 => bail!(refused(
+                status,
+                &self.base,
+                path,
+                &message(&body, status),
+                self.has_token,
+                ROLE
+            )),
+            _ => Ok(()),
         }
     }
 
@@ -288,6 +339,17 @@ impl Sender {
                 })
                 .min(MAX_RETRY_AFTER);
             let bytes = r.bytes().await.unwrap_or_default();
+            if matches!(status, 401 | 403) {
+                let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+                bail!(refused(
+                    status,
+                    &self.base,
+                    path,
+                    &message(&body, status),
+                    self.has_token,
+                    ROLE
+                ));
+            }
             if matches!(status, 429 | 503) {
                 self.counts.retries += 1;
                 tokio::time::sleep(wait).await;
