@@ -147,6 +147,9 @@ fn install_refuses_what_it_must_and_installs_what_is_approved() {
     );
     assert!(out.contains("state  keep its own key-value state"), "{out}");
     assert!(out.contains("memory 32 MiB"), "{out}");
+    // Beside capabilities: the types it would publish, the classes it asks for.
+    assert!(out.contains("publishes     test.hostile.ok"), "{out}");
+    assert!(out.contains("data classes  personal"), "{out}");
     assert!(
         err.contains("not installed: hostile 1.0.0 asks for log, state, clock that city.toml does not grant it")
             && err.contains("--approve"),
@@ -164,7 +167,7 @@ fn install_refuses_what_it_must_and_installs_what_is_approved() {
     );
     assert!(
         written.contains(
-            "[plugins.hostile]\npackage = \"hostile\"\ngrants = [\"log\", \"state\", \"clock\"]"
+            "[plugins.hostile]\npackage = \"hostile\"\ngrants = [\"log\", \"state\", \"clock\"]\npublishes = [\"test.hostile.ok\"]\ndata-classes = [\"personal\"]"
         ),
         "{written}"
     );

@@ -16,6 +16,7 @@ mod cli;
 mod cli_bus;
 mod crash;
 mod dashboard;
+mod dataclass;
 mod deadletters;
 mod durability;
 mod hostile;

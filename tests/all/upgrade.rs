@@ -38,7 +38,7 @@ impl City {
         let toml = format!(
             "[store]\nurl = \"sqlite://{}\"\n\n[runtime]\ncache-dir = \"cache\"\n\n\
              [trust.vendors]\nacme = \"{}\"\n\n\
-             [plugins.hostile]\npackage = \"hostile\"\ngrants = [\"log\", \"state\", \"clock\"]\n\n\
+             [plugins.hostile]\npackage = \"hostile\"\ngrants = [\"log\", \"state\", \"clock\"]\npublishes = [\"test.hostile.ok\"]\n\n\
              [routes.hostile]\nfrom = \"test.hostile.ok\"\nto = \"hostile\"\nbatch-size = 20\n",
             dir.path().join("city.db").display(),
             key.public_key().to_text()

@@ -174,6 +174,18 @@ impl From<cityhub_bus::Error> for ApiError {
                 Some("type".to_owned()),
                 None,
             ),
+            E::DataClass(_) => (
+                StatusCode::BAD_REQUEST,
+                "dataclass_refused",
+                Some("dataclass".to_owned()),
+                None,
+            ),
+            E::ContactInReport { .. } => (
+                StatusCode::BAD_REQUEST,
+                "contact_in_report",
+                Some("data.contact".to_owned()),
+                None,
+            ),
             E::UnknownRoute(_) | E::UnknownPlugin(_) => {
                 (StatusCode::NOT_FOUND, "not_found", None, None)
             }

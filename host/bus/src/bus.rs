@@ -7,7 +7,7 @@ use std::{
     time::{Duration, SystemTime},
 };
 
-use cityhub_cloudevents::{CloudEvent, Timestamp, TypePattern};
+use cityhub_cloudevents::{ClassPolicy, CloudEvent, Timestamp, TypePattern};
 use cityhub_config::RouteEntry;
 use cityhub_store::{Appended, Seq, Store};
 use tokio::{sync::watch, task::JoinHandle};
@@ -33,6 +33,9 @@ pub struct BusOptions {
     /// `[ingest] max-pending`: the most events waiting for the log (0 means
     /// the default, 100,000).
     pub max_pending: u32,
+    /// `[ingest] classes`: the data class stamped on each event entering the
+    /// log by its type; [`Bus::set_classes`] changes it.
+    pub classes: ClassPolicy,
     /// `[open311]` is configured: keep the Open311 read model of field
     /// reports (the projection reads every event the log takes, so it runs
     /// only when something serves it).
@@ -112,6 +115,8 @@ pub struct Bus {
     pub(crate) core: Arc<Core>,
     gate: Gate,
     accepts: Option<Vec<TypePattern>>,
+    /// `[ingest] classes`, swapped whole on reload.
+    classes: Mutex<Arc<ClassPolicy>>,
     shutdown: watch::Sender<bool>,
     plugins: Mutex<BTreeMap<String, Arc<Slot>>>,
     routes: tokio::sync::Mutex<BTreeMap<String, Running>>,
@@ -167,6 +172,7 @@ impl Bus {
             core: core.clone(),
             gate: Gate::new(max_pending),
             accepts: options.accepts,
+            classes: Mutex::new(Arc::new(options.classes)),
             shutdown,
             plugins: Mutex::new(BTreeMap::new()),
             routes: tokio::sync::Mutex::new(BTreeMap::new()),
@@ -224,7 +230,10 @@ impl Bus {
     /// and `id`) are reported as duplicates and not stored again.
     ///
     /// Refused, storing nothing, when a type is not accepted
-    /// ([`Error::NotAccepted`]), when a running route is more than its
+    /// ([`Error::NotAccepted`]), when a `city.fieldreport.submitted` carries
+    /// `data.contact` ([`Error::ContactInReport`]), when an event claims a
+    /// data class other than `[ingest] classes` gives its type
+    /// ([`Error::DataClass`]), when a running route is more than its
     /// `max-lag` behind ([`Error::RouteBehind`], HTTP 429) or when
     /// `max-pending` events already wait for the log ([`Error::LogBusy`],
     /// HTTP 503).
@@ -242,17 +251,22 @@ impl Bus {
                 ty: e.ty.to_string(),
             });
         }
+        crate::classes::no_contact_in_reports(&events)?;
         self.ingest_from_host(events).await
     }
 
     /// [`Bus::ingest`] for events the host itself makes from a request of
     /// its own API (an Open311 report): `[ingest] accepts` does not apply,
     /// which is about what senders may post as CloudEvents; backpressure,
-    /// durability and duplicate detection do.
-    pub async fn ingest_from_host(&self, events: Vec<CloudEvent>) -> Result<Vec<Appended>, Error> {
+    /// durability, duplicate detection and `[ingest] classes` do.
+    pub async fn ingest_from_host(
+        &self,
+        mut events: Vec<CloudEvent>,
+    ) -> Result<Vec<Appended>, Error> {
         if *self.shutdown.borrow() {
             return Err(Error::ShuttingDown);
         }
+        crate::classes::stamp(&self.classes(), &mut events)?;
         self.check_lag()?;
         let permit = self.gate.admit(events.len())?;
         self.core
@@ -291,6 +305,21 @@ impl Bus {
             *t = every;
             changed
         });
+    }
+
+    /// Sets `[ingest] classes` for the events ingested from now on (plugins
+    /// get theirs when loaded: [`cityhub_runtime::Approval`]).
+    pub fn set_classes(&self, classes: ClassPolicy) {
+        // Nothing panics while holding it; stay total anyway.
+        *self.classes.lock().unwrap_or_else(|p| p.into_inner()) = Arc::new(classes);
+    }
+
+    /// `[ingest] classes` now.
+    fn classes(&self) -> Arc<ClassPolicy> {
+        self.classes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Waits until the Open311 read model has projected the log up to `seq`,

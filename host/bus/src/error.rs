@@ -52,6 +52,24 @@ pub enum Error {
         /// Its type.
         ty: String,
     },
+    /// An event's data class conflicts with `[ingest] classes` or is not a
+    /// class name (HTTP `400`).
+    #[error("{0}")]
+    DataClass(cityhub_cloudevents::dataclass::ClassError),
+    /// A field report sent with the citizen's contact inside (HTTP `400`).
+    #[error(
+        "event `{id}` is a `{ty}` carrying `data.contact`: personal data does not travel in reports; send the contact as its own `{contact}` event (subject = the report's `service_request_id`, `dataclass` `{class}`) and the report without it"
+    )]
+    ContactInReport {
+        /// The event's id.
+        id: String,
+        /// `city.fieldreport.submitted`.
+        ty: &'static str,
+        /// `city.fieldreport.contact`.
+        contact: &'static str,
+        /// `personal`.
+        class: &'static str,
+    },
     /// No route of that name.
     #[error("no route named `{0}`: `GET /v1/routes` lists them")]
     UnknownRoute(String),

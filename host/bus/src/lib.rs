@@ -24,6 +24,12 @@
 //! (`cityhub.plugin.suspended`, `cityhub.plugin.resumed`,
 //! `cityhub.route.lagging`, `cityhub.route.recovered`).
 //!
+//! Data classes: every event entering the log gets the class `[ingest]
+//! classes` gives its type (`classes.rs`; plugin outputs in the runtime), and
+//! a route withholds from its plugin the events of a class the plugin is not
+//! approved for: not delivered, its position moves on, counted per class
+//! ([`RouteStats::withheld`]).
+//!
 //! Backpressure: ingest is refused, storing nothing, when a running route is
 //! more than its `max-lag` behind (`429`) or when `max-pending` events wait
 //! for the log (`503`); see [`Bus::ingest`].
@@ -44,6 +50,7 @@ pub mod audit;
 mod backpressure;
 mod breaker;
 mod bus;
+mod classes;
 pub mod clock;
 mod core;
 mod encode;

@@ -8,12 +8,15 @@
 //!   [`CloudEvent::write_json`].
 //! - [`filter`]: conditions on attributes and JSON `data` fields, as routes
 //!   select events.
+//! - [`dataclass`]: the `dataclass` extension (`personal`, `health`, …) and the
+//!   city's policy that stamps it on events by type.
 //! - [`http`]: the three HTTP modes (structured, binary, batch), parsed into events with
 //!   errors that name the event and the attribute at fault.
 //!
 //! Everything here is pure: no I/O, no clocks.
 
 mod attrs;
+pub mod dataclass;
 mod error;
 mod event;
 pub mod filter;
@@ -24,6 +27,7 @@ mod pattern;
 mod test_support;
 mod ty;
 
+pub use dataclass::{ClassPolicy, DATACLASS, DataClass};
 pub use error::{Error, Location};
 pub use event::{CloudEvent, SPEC_VERSION, Timestamp, check_extension_name, is_json_media_type};
 pub use pattern::TypePattern;

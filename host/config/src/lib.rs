@@ -15,11 +15,14 @@
 //!
 //! [ingest]
 //! accepts = ["city.traffic.reading"]       # optional: absent accepts any type
+//! classes = { "city.fieldreport.contact" = "personal" }  # data class by type
 //!
 //! [plugins.traffic]
 //! path = "plugins/traffic"                 # the folder holding plugin.toml
 //! config = { speed_threshold_kmh = 20 }
 //! circuit = { failures = 5, cool-down = "30s" }
+//! publishes = ["city.traffic.congestion"]  # approved outputs (default: the manifest's)
+//! data-classes = []                        # classes it may receive (default none)
 //!
 //! [clock]
 //! tick = "1m"                              # cityhub.clock.tick every minute (default)
@@ -40,13 +43,16 @@
 //! every option): each goes `to` a configured plugin that subscribes to all of
 //! its `from`; something publishes each `from` pattern (`[ingest] accepts`, a
 //! plugin's `publishes`, or [`PLATFORM_EVENTS`]); and no chain of routes
-//! carries a plugin's outputs back to it. A plugin no route reaches is not an
+//! carries a plugin's outputs back to it. A plugin's approvals stay within
+//! its manifest: `publishes` within what it declares, `data-classes` among
+//! what it asks for (`grant.rs`). A plugin no route reaches is not an
 //! error: [`CityConfig::unrouted_plugins`] lists them for a warning.
 
 mod checker;
 mod city;
 mod clock;
 mod filter;
+mod grant;
 mod installed;
 mod open311;
 mod plugin;
@@ -61,7 +67,9 @@ mod trust;
 pub use city::CityConfig;
 pub use clock::ClockConfig;
 pub use installed::{Installed, write_atomic};
-pub use open311::{Open311Config, SUBMITTED as OPEN311_SUBMITTED, Service};
+pub use open311::{
+    CONTACT as OPEN311_CONTACT, Open311Config, PERSONAL, SUBMITTED as OPEN311_SUBMITTED, Service,
+};
 pub use plugin::{Code, InstalledPackage, PluginEntry};
 pub use route::{Circuit, IngestConfig, Retry, RouteEntry};
 pub use server::ServerConfig;

@@ -11,6 +11,15 @@ use crate::{PluginEntry, checker::Checker, raw::RawOpen311};
 /// with `[open311]` configured, routes may take it `from`.
 pub const SUBMITTED: &str = "city.fieldreport.submitted";
 
+/// The type of the event holding a report's contact (the citizen's names,
+/// email, phone, device and account ids), apart from the report: data class
+/// [`PERSONAL`], subject = the report's `service_request_id`. Only plugins
+/// approved for `personal` receive it.
+pub const CONTACT: &str = "city.fieldreport.contact";
+
+/// The data class of personal data (names, contacts, identifiers).
+pub const PERSONAL: &str = "personal";
+
 /// `[open311]`: serve `/open311/v2/…` for the services of one plugin.
 ///
 /// ```toml

@@ -1,13 +1,14 @@
 //! [`PluginEntry`]: one checked `[plugins.NAME]` table — where the plugin's
 //! code comes from (a folder being developed, or a package installed from a
-//! registry and verified), its manifest, configuration, circuit and the
-//! capabilities the city grants it.
+//! registry and verified), its manifest, configuration, circuit, the
+//! capabilities the city grants it and what it approves (`grant.rs`).
 
 use std::{
     path::{Path, PathBuf},
     sync::Arc,
 };
 
+use cityhub_cloudevents::{DataClass, TypePattern};
 use cityhub_manifest::{Capability, Manifest, PluginName};
 use cityhub_package::{Digest, Package, Trust, VendorId};
 use semver::Version;
@@ -32,6 +33,14 @@ pub struct PluginEntry {
     /// manifest asks for is among them. `None` for a folder plugin without
     /// `grants`: a plugin being developed gets what it asks for.
     pub grants: Option<Vec<Capability>>,
+    /// The event types it may publish (`publishes` in city.toml, each within
+    /// its manifest's `publishes`; a folder plugin without it may publish
+    /// what its manifest declares). Any other output fails its batch.
+    pub publishes: Vec<TypePattern>,
+    /// The data classes it may receive (`data-classes`, each one its
+    /// manifest asks for; default none). Its routes withhold events of any
+    /// other class.
+    pub data_classes: Vec<DataClass>,
 }
 
 /// Where a plugin's code comes from.
@@ -130,7 +139,10 @@ impl Checker<'_> {
                 ));
             }
         }
+        let package = matches!(code, Code::Package(_));
+        let approved = self.approvals(raw, name.span(), &plugin_name, &manifest, package);
         let config = self.plugin_config(raw, name, &plugin_name, &manifest)?;
+        let approved = approved?;
         Some(PluginEntry {
             name: plugin_name,
             code,
@@ -138,6 +150,8 @@ impl Checker<'_> {
             config,
             circuit,
             grants,
+            publishes: approved.publishes,
+            data_classes: approved.data_classes,
         })
     }
 
@@ -284,7 +298,7 @@ impl Checker<'_> {
 }
 
 /// `"log", "state"`.
-fn quoted(caps: &[Capability]) -> String {
-    let q: Vec<String> = caps.iter().map(|c| format!("\"{c}\"")).collect();
+pub(crate) fn quoted<T: std::fmt::Display>(items: &[T]) -> String {
+    let q: Vec<String> = items.iter().map(|c| format!("\"{c}\"")).collect();
     q.join(", ")
 }

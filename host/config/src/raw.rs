@@ -100,6 +100,7 @@ impl RawRuntime {
 pub(crate) struct RawIngest {
     pub accepts: Option<Spanned<Vec<Spanned<String>>>>,
     pub max_pending: Option<Spanned<i64>>,
+    pub classes: Option<Spanned<BTreeMap<Spanned<String>, Spanned<String>>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -109,6 +110,8 @@ pub(crate) struct RawPlugin {
     pub package: Option<Spanned<String>>,
     pub component: Option<Spanned<String>>,
     pub grants: Option<Spanned<Vec<Spanned<String>>>>,
+    pub publishes: Option<Spanned<Vec<Spanned<String>>>>,
+    pub data_classes: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     pub config: Option<Spanned<toml::Table>>,
     pub circuit: Option<RawCircuit>,

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use cityhub_cloudevents::{
-    TypePattern,
+    ClassPolicy, TypePattern,
     filter::{Field, Filter},
 };
 use cityhub_manifest::PluginName;
@@ -133,6 +133,11 @@ pub struct IngestConfig {
     /// The most events waiting for the log at once (default 100,000; 1 to
     /// 10,000,000); more get `503` with `Retry-After`.
     pub max_pending: u32,
+    /// The data class of each event type (`[ingest] classes`, pattern →
+    /// class): stamped on every event entering the log whose type matches,
+    /// whether sent, made by Open311 or output by a plugin; an event
+    /// claiming another class is refused. Default: none.
+    pub classes: ClassPolicy,
 }
 
 impl Default for IngestConfig {
@@ -140,6 +145,7 @@ impl Default for IngestConfig {
         Self {
             accepts: None,
             max_pending: 100_000,
+            classes: ClassPolicy::default(),
         }
     }
 }

@@ -15,7 +15,7 @@ use toml::{
 };
 
 use crate::{
-    OPEN311_SUBMITTED, PLATFORM_EVENTS, PluginEntry,
+    OPEN311_CONTACT, OPEN311_SUBMITTED, PLATFORM_EVENTS, PluginEntry,
     checker::Checker,
     raw::{RawCircuit, RawCity, RawFrom, RawIngest, RawRetry, RawRoute},
     route::{Circuit, IngestConfig, Retry, RouteEntry},
@@ -37,12 +37,17 @@ impl Checker<'_> {
                 let platform = PLATFORM_EVENTS
                     .iter()
                     .filter_map(|t| TypePattern::new(t).ok());
-                let published = plugins.iter().flat_map(|p| p.manifest.publishes.iter());
-                // `[open311]` posts citizens' reports itself.
+                let published = plugins.iter().flat_map(|p| p.publishes.iter());
+                // `[open311]` posts citizens' reports (and their contacts) itself.
                 let open311 = raw
                     .open311
                     .is_some()
-                    .then(|| TypePattern::new(OPEN311_SUBMITTED).ok())
+                    .then(|| {
+                        [OPEN311_SUBMITTED, OPEN311_CONTACT]
+                            .map(|t| TypePattern::new(t).ok())
+                    })
+                    .into_iter()
+                    .flatten()
                     .flatten();
                 Some(
                     accepts
@@ -114,6 +119,7 @@ impl Checker<'_> {
             IngestConfig {
                 accepts,
                 max_pending,
+                classes: self.classes(raw),
             },
             all_valid,
         )

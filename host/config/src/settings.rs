@@ -1,6 +1,6 @@
 //! [`InstallSettings`]: what `cityhub plugin install|list|rollback|remove`
 //! need from city.toml — where installed plugins live, whom the city trusts,
-//! what it grants each plugin — read without checking the rest, so that they
+//! what it grants and approves for each plugin — read without checking the rest, so that they
 //! work while the rest of the file does not load yet (a plugin configured
 //! with `package` before it is installed, say).
 
@@ -28,6 +28,10 @@ pub struct InstallSettings {
     pub max_instances: u32,
     /// Every `[plugins.NAME]`, with its `grants` (`None` when it has none).
     pub plugins: BTreeMap<String, Option<Vec<Capability>>>,
+    /// Every `[plugins.NAME]`'s approved `publishes` and `data-classes` as
+    /// written (`None` when absent; checked against the manifest only by
+    /// [`crate::CityConfig::load`]).
+    pub approved: BTreeMap<String, (Option<Vec<String>>, Option<Vec<String>>)>,
     /// Every route's name and the plugin it delivers to (`to`).
     pub routes: Vec<(String, String)>,
 }
@@ -63,6 +67,18 @@ impl InstallSettings {
                 (name.get_ref().clone(), grants)
             })
             .collect();
+        let list = |l: &Option<toml::Spanned<Vec<toml::Spanned<String>>>>| {
+            l.as_ref()
+                .map(|l| l.get_ref().iter().map(|v| v.get_ref().clone()).collect())
+        };
+        let approved = raw
+            .plugins
+            .iter()
+            .map(|(name, p)| {
+                let lists = (list(&p.publishes), list(&p.data_classes));
+                (name.get_ref().clone(), lists)
+            })
+            .collect();
         let routes = raw
             .routes
             .iter()
@@ -80,6 +96,7 @@ impl InstallSettings {
             cache_dir,
             max_instances,
             plugins,
+            approved,
             routes,
         })
     }

@@ -18,7 +18,7 @@ pub(crate) struct Topology<'a> {
     /// The plugins whose manifests loaded.
     pub plugins: &'a [PluginEntry],
     /// Every type pattern something publishes (`[ingest] accepts`, plugins'
-    /// `publishes`, [`crate::PLATFORM_EVENTS`]); `None` when that is any type
+    /// approved `publishes`, [`crate::PLATFORM_EVENTS`]); `None` when that is any type
     /// (no `accepts`) or not known (a manifest or an `accepts` pattern is
     /// broken), and `from` is then not checked against it.
     pub publishers: Option<Vec<TypePattern>>,
@@ -140,7 +140,6 @@ impl Graph {
             };
             for (a, plugin) in order.iter().enumerate() {
                 let feeds = plugin
-                    .manifest
                     .publishes
                     .iter()
                     .any(|q| route.from.iter().any(|f| f.overlaps(q)));

@@ -3,7 +3,8 @@
 //! A manifest names the plugin ([`PluginName`], semver version, vendor), the
 //! WIT world version it was built for, the event types it subscribes to and
 //! publishes ([`TypePattern`]s), the host interfaces it imports
-//! ([`Capability`]), the [`Limits`] it asks the host for, and the JSON Schema
+//! ([`Capability`]), the data classes it asks to receive (`data-classes`,
+//! [`DataClass`]: `personal`, `health`), the [`Limits`] it asks the host for, and the JSON Schema
 //! of its configuration ([`ConfigSchema`]).
 //!
 //! [`Manifest::parse`] reports *every* problem it finds at once, each with the
@@ -39,7 +40,7 @@ mod raw;
 mod units;
 
 pub use capability::Capability;
-pub use cityhub_cloudevents::{EventType, TypePattern};
+pub use cityhub_cloudevents::{DataClass, EventType, TypePattern};
 pub use config_schema::{ConfigError, ConfigSchema};
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use limits::Limits;

@@ -5,6 +5,8 @@ use std::{ops::Range, path::Path};
 use semver::Version;
 use toml::Spanned;
 
+use cityhub_cloudevents::DataClass;
+
 use crate::{
     ByteSize, Capability, ConfigSchema, Diagnostic, Diagnostics, Limits, Millis, PluginName,
     TypePattern,
@@ -32,6 +34,10 @@ pub struct Manifest {
     /// declared). The host refuses a component importing one not listed,
     /// and a city must grant them.
     pub capabilities: Vec<Capability>,
+    /// The data classes it asks to receive (`data-classes`, sorted, each
+    /// once; default none). A city approves them in `[plugins.NAME]
+    /// data-classes`; events of other classes never reach it.
+    pub data_classes: Vec<DataClass>,
     /// What it asks the host for.
     pub limits: Limits,
     /// The JSON Schema of its configuration.
@@ -84,6 +90,7 @@ impl Manifest {
         }
         let publishes = c.patterns("publishes", &raw.publishes);
         let capabilities = c.capabilities(&raw.capabilities);
+        let data_classes = c.data_classes(&raw.data_classes);
         let limits = c.limits(raw.limits.unwrap_or_default());
         let config_schema = match &raw.config_schema {
             None => Some(ConfigSchema::empty()),
@@ -119,6 +126,7 @@ impl Manifest {
                 subscribes,
                 publishes,
                 capabilities,
+                data_classes,
                 limits,
                 config_schema,
             }),
@@ -226,6 +234,28 @@ impl Checker<'_> {
                 );
             } else {
                 found.push(cap);
+            }
+        }
+        found.sort();
+        found
+    }
+
+    /// Each a class name, listed once; sorted.
+    fn data_classes(&mut self, list: &[Spanned<String>]) -> Vec<DataClass> {
+        let mut found: Vec<DataClass> = Vec::with_capacity(list.len());
+        for item in list {
+            let Some(class) = self.check(item, |s| {
+                DataClass::new(s).map_err(|e| format!("in `data-classes`: {e}"))
+            }) else {
+                continue;
+            };
+            if found.contains(&class) {
+                self.error(
+                    item.span(),
+                    format!("data class `{class}` is listed twice in `data-classes`; list each once"),
+                );
+            } else {
+                found.push(class);
             }
         }
         found.sort();

@@ -22,6 +22,8 @@ pub(crate) struct RawManifest {
     #[serde(default)]
     pub capabilities: Vec<Spanned<String>>,
     #[serde(default)]
+    pub data_classes: Vec<Spanned<String>>,
+    #[serde(default)]
     pub limits: Option<RawLimits>,
     #[serde(default)]
     pub config_schema: Option<Spanned<toml::Table>>,

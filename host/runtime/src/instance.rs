@@ -163,7 +163,7 @@ impl Instance {
             )
             .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
         );
-        let events = decode_outputs(&self.plugin.manifest, &frame, &now)?;
+        let events = decode_outputs(&self.plugin.manifest, &self.plugin.approval, &frame, &now)?;
         Ok(BatchOutput {
             events,
             state: txn.into_writes(),

@@ -6,7 +6,8 @@
 //!   on-disk cache of compiled components.
 //! - [`Runtime::load`] turns a manifest + component into a [`Plugin`]: compiled
 //!   once (or loaded from the cache), checked against the world version, and
-//!   pre-instantiated (`InstancePre`).
+//!   pre-instantiated (`InstancePre`); [`Runtime::load_approved`] also fixes
+//!   what the city approves ([`Approval`]: output types, data classes).
 //! - A [`Worker`] runs batches on one instance of a plugin at a time. Any
 //!   failure (trap, deadline, memory limit, too many or undeclared outputs)
 //!   fails that batch only: the instance is discarded and a fresh one serves
@@ -18,6 +19,7 @@
 //! - [`StateMap`] is a plugin's committed key-value state; each batch writes to
 //!   a transaction over it, which the caller commits with the batch's outputs.
 
+mod approval;
 mod bindings;
 mod cache;
 pub mod capabilities;
@@ -34,6 +36,7 @@ mod stats;
 mod stdio;
 mod worker;
 
+pub use approval::Approval;
 pub use error::Error;
 pub use failure::{BatchFailure, FailureKind, PluginErrorKind};
 pub use instance::{BatchOutput, Instance};

@@ -7,16 +7,20 @@ use cityhub_cloudevents::{CloudEvent, EventType, Timestamp, check_extension_name
 use cityhub_frame::{Frame, declared_len};
 use cityhub_manifest::Manifest;
 
-use crate::{BatchFailure, FailureKind};
+use crate::{Approval, BatchFailure, FailureKind};
 
 /// The extension attribute naming the version of the plugin that made an
 /// output event.
 pub const PLUGIN_VERSION: &str = "pluginversion";
 
-/// Checks an output frame against the plugin's manifest and builds its events.
+/// Checks an output frame against the plugin's manifest and approval and
+/// builds its events.
 ///
 /// Called once per successful batch, on the host thread that ran the call.
-/// Enforces `output-bytes`, `outputs-per-batch` and `publishes`; fills an empty
+/// Enforces `output-bytes`, `outputs-per-batch`, the manifest's `publishes`
+/// and the city's approved `publishes` ([`Approval`]); stamps each event's
+/// data class from `[ingest] classes` (an output claiming another class
+/// fails the batch as a bad output); fills an empty
 /// `id` with a fresh UUIDv7, an empty `source` with `/plugins/<name>` and a
 /// missing `time` with `now`. A plugin may set `source` only at or below its
 /// own `/plugins/<name>`, so it cannot pose as a sensor or another plugin.
@@ -25,6 +29,7 @@ pub const PLUGIN_VERSION: &str = "pluginversion";
 /// plugin made an event stays known across upgrades.
 pub fn decode_outputs(
     manifest: &Manifest,
+    approval: &Approval,
     bytes: &[u8],
     now: &Timestamp,
 ) -> Result<Vec<CloudEvent>, BatchFailure> {
@@ -83,6 +88,9 @@ pub fn decode_outputs(
             ));
         }
         let ty = EventType::new(a.ty).map_err(|e| bad(e.to_string()))?;
+        if !approval.publishes.iter().any(|p| p.matches(&ty)) {
+            return Err(unapproved(i, &ty, manifest, approval));
+        }
         let source = if a.source.is_empty() {
             own_source.clone()
         } else if a.source == own_source || a.source.starts_with(&format!("{own_source}/")) {
@@ -108,7 +116,7 @@ pub fn decode_outputs(
             extensions.insert(k.to_owned(), v.to_owned());
         }
         extensions.insert(PLUGIN_VERSION.to_owned(), version.clone());
-        events.push(CloudEvent {
+        let mut event = CloudEvent {
             id,
             source,
             ty,
@@ -118,9 +126,26 @@ pub fn decode_outputs(
             dataschema: a.dataschema.map(str::to_owned),
             extensions,
             data: e.data.map(Bytes::copy_from_slice),
-        });
+        };
+        approval
+            .classes
+            .stamp(&mut event)
+            .map_err(|e| bad(e.to_string()))?;
+        events.push(event);
     }
     Ok(events)
+}
+
+/// An output of a type the manifest declares but the city did not approve.
+fn unapproved(i: usize, ty: &EventType, manifest: &Manifest, approval: &Approval) -> BatchFailure {
+    let name = &manifest.name;
+    let approved: Vec<&str> = approval.publishes.iter().map(|p| p.as_str()).collect();
+    BatchFailure::new(
+        FailureKind::UndeclaredType,
+        format!(
+            "output event {i} has type `{ty}`, which plugin `{name}` declares but the city has not approved (`[plugins.{name}] publishes` is {approved:?}): add `{ty}` to it in city.toml if the plugin may publish it"
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -172,7 +197,8 @@ mod tests {
                 &[],
             ),
         ]);
-        let events = decode_outputs(&manifest(), &bytes, &now).unwrap();
+        let m = manifest();
+        let events = decode_outputs(&m, &Approval::declared(&m), &bytes, &now).unwrap();
         assert_eq!(events[0].source, "/plugins/traffic");
         assert_eq!(
             uuid::Uuid::parse_str(&events[0].id)
@@ -200,7 +226,12 @@ mod tests {
     #[test]
     fn refuses_what_breaks_the_manifest_or_the_spec() {
         let now = Timestamp::now();
-        let kind = |bytes: Vec<u8>| decode_outputs(&manifest(), &bytes, &now).unwrap_err().kind;
+        let m = manifest();
+        let kind = |bytes: Vec<u8>| {
+            decode_outputs(&m, &Approval::declared(&m), &bytes, &now)
+                .unwrap_err()
+                .kind
+        };
         assert_eq!(
             kind(frame(&[(out("city.health.beds"), &[])])),
             FailureKind::UndeclaredType
@@ -223,7 +254,7 @@ mod tests {
             ..out("city.traffic.a")
         };
         let huge = [(one, &[][..]), (one, &[]), (one, &[])];
-        let reason = decode_outputs(&manifest(), &frame(&huge), &now)
+        let reason = decode_outputs(&m, &Approval::declared(&m), &frame(&huge), &now)
             .unwrap_err()
             .reason;
         assert!(
@@ -252,5 +283,52 @@ mod tests {
         };
         assert_eq!(kind(frame(&[(bad_time, &[])])), FailureKind::BadOutput);
         assert_eq!(kind(b"not a frame".to_vec()), FailureKind::BadOutput);
+    }
+
+    #[test]
+    fn an_output_the_city_did_not_approve_is_refused_and_classes_are_stamped() {
+        use cityhub_cloudevents::{ClassPolicy, DataClass, TypePattern};
+        let now = Timestamp::now();
+        let m = manifest();
+        let approval = Approval {
+            publishes: vec![TypePattern::new("city.traffic.congestion").unwrap()],
+            data_classes: vec![],
+            classes: ClassPolicy::new(vec![(
+                TypePattern::new("city.traffic.congestion").unwrap(),
+                DataClass::new("public-safety").unwrap(),
+            )]),
+        };
+        // Declared by the manifest (`city.traffic.*`) but not approved.
+        let f = decode_outputs(
+            &m,
+            &approval,
+            &frame(&[(out("city.traffic.incident"), &[])]),
+            &now,
+        )
+        .unwrap_err();
+        assert_eq!(f.kind, FailureKind::UndeclaredType);
+        assert!(
+            f.reason.contains("`city.traffic.incident`")
+                && f.reason.contains("plugin `traffic`")
+                && f.reason.contains("`[plugins.traffic] publishes`"),
+            "{}",
+            f.reason
+        );
+        let events = decode_outputs(
+            &m,
+            &approval,
+            &frame(&[(out("city.traffic.congestion"), &[])]),
+            &now,
+        )
+        .unwrap();
+        assert_eq!(events[0].extensions["dataclass"], "public-safety");
+        let claimed = frame(&[(out("city.traffic.congestion"), &[("dataclass", "personal")])]);
+        let f = decode_outputs(&m, &approval, &claimed, &now).unwrap_err();
+        assert_eq!(f.kind, FailureKind::BadOutput);
+        assert!(
+            f.reason.contains("`personal`") && f.reason.contains("`public-safety`"),
+            "{}",
+            f.reason
+        );
     }
 }

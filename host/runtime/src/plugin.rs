@@ -27,6 +27,7 @@ pub struct Plugin {
     pub(crate) stats: PluginStats,
     pub(crate) name: std::sync::Arc<str>,
     pub(crate) compiled: bool,
+    pub(crate) approval: crate::Approval,
 }
 
 impl std::fmt::Debug for Plugin {
@@ -45,6 +46,7 @@ impl Plugin {
         path: &Path,
         bytes: &[u8],
         config: serde_json::Value,
+        approval: crate::Approval,
     ) -> Result<Self, Error> {
         let name = manifest.name.to_string();
         manifest
@@ -88,6 +90,7 @@ impl Plugin {
             deadline_ticks,
             stats: PluginStats::default(),
             compiled,
+            approval,
         })
     }
 
@@ -99,6 +102,12 @@ impl Plugin {
     /// The plugin's name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// What the city approves for it: output types, data classes, and the
+    /// classes stamped on its outputs.
+    pub fn approval(&self) -> &crate::Approval {
+        &self.approval
     }
 
     /// The SHA-256 of the component's bytes.

@@ -130,7 +130,23 @@ impl Runtime {
         bytes: &[u8],
         config: serde_json::Value,
     ) -> Result<Arc<Plugin>, Error> {
-        Plugin::new(self, manifest, path, bytes, config).map(Arc::new)
+        let approval = crate::Approval::declared(&manifest);
+        self.load_approved(manifest, path, bytes, config, approval)
+    }
+
+    /// Like [`Runtime::load_bytes`], with what the city approves for the
+    /// plugin (`[plugins.NAME] publishes` and `data-classes`, `[ingest]
+    /// classes`); [`Runtime::load_bytes`] approves what the manifest
+    /// declares and no data class.
+    pub fn load_approved(
+        &self,
+        manifest: Manifest,
+        path: &Path,
+        bytes: &[u8],
+        config: serde_json::Value,
+        approval: crate::Approval,
+    ) -> Result<Arc<Plugin>, Error> {
+        Plugin::new(self, manifest, path, bytes, config, approval).map(Arc::new)
     }
 
     /// Compiles a component into the compile cache without loading it, so

@@ -16,9 +16,9 @@ use crate::request::{KEY_PREFIX, Status};
 pub const MAX_REQUEST_ID: usize = 256 - KEY_PREFIX.len();
 
 /// The data of a `city.fieldreport.submitted` event (Open311 GeoReport v2
-/// names). `contact` (the citizen's email, names, phone, device and account
-/// ids) and any other field are accepted and never read, so they cannot leak
-/// into outputs or state.
+/// names). The citizen's contact never comes here (the host sends it apart,
+/// as personal data, to plugins approved for it); any other field is
+/// accepted and never read, so it cannot leak into outputs or state.
 #[derive(Debug, Deserialize)]
 pub struct Submitted<'a> {
     /// The request's id, given by the host (or the simulator).

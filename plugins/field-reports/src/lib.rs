@@ -12,12 +12,13 @@
 //!   Open311 endpoint and the simulator post these): `{"service_request_id",
 //!   "service_code"?, "description"?, "lat"?, "long"?, "address_string"?,
 //!   "address_id"?, "media_url"?, "requested_datetime"?,
-//!   "jurisdiction_id"?, "contact"?}`. A location is required (`lat` and
-//!   `long`, `address_string` or `address_id`); `lat`/`long` may be numbers
-//!   or numbers in strings; `requested_datetime` defaults to the event's
-//!   `time`. `contact` (`email`, `first_name`, `last_name`, `phone`,
-//!   `device_id`, `account_id`) and `jurisdiction_id` are never read, so the
-//!   citizen's details reach neither state nor outputs.
+//!   "jurisdiction_id"?}`. A location is required (`lat` and `long`,
+//!   `address_string` or `address_id`); `lat`/`long` may be numbers or
+//!   numbers in strings; `requested_datetime` defaults to the event's
+//!   `time`. `jurisdiction_id` is never read. The citizen's contact is not
+//!   in the report: the host keeps it in a `city.fieldreport.contact` event
+//!   of data class `personal`, which this plugin is not approved for and
+//!   never receives; any other field is ignored.
 //! - `city.fieldreport.progress`, an agency's update: `{"service_request_id",
 //!   "status": "open" | "closed", "status_notes"?, "updated_datetime",
 //!   "agency_responsible"?}` (the last hands the request over to another

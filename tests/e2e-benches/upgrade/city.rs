@@ -46,7 +46,7 @@ impl City {
         let toml = format!(
             "[store]\nurl = \"sqlite://{}\"\n\n[runtime]\ncache-dir = \"cache\"\n\n\
              [trust.vendors]\nacme = \"{}\"\n\n\
-             [plugins.{PLUGIN}]\npackage = \"{PLUGIN}\"\ngrants = [\"log\", \"state\", \"clock\"]\n\n\
+             [plugins.{PLUGIN}]\npackage = \"{PLUGIN}\"\ngrants = [\"log\", \"state\", \"clock\"]\npublishes = [\"test.hostile.ok\"]\n\n\
              [routes.{PLUGIN}]\nfrom = \"{INPUT_TYPE}\"\nto = \"{PLUGIN}\"\nbatch-size = {BATCH_SIZE}\nmax-lag = {MAX_LAG}\n",
             dir.path().join("city.db").display(),
             key.public_key().to_text()

@@ -77,7 +77,7 @@ pub struct LoggedEvent {
     ),
     responses(
         (status = 202, description = "Stored (durable) before this answer", body = Ingested),
-        (status = 400, description = "An invalid event (`invalid_event`, `invalid_json`, ...; `field` names the attribute) or a type not in `[ingest] accepts` (`type_not_accepted`); nothing stored", body = ErrorBody),
+        (status = 400, description = "An invalid event (`invalid_event`, `invalid_json`, ...; `field` names the attribute) or a type not in `[ingest] accepts` (`type_not_accepted`), a `dataclass` other than `[ingest] classes` gives the type (`dataclass_refused`), a `city.fieldreport.submitted` carrying `data.contact` (`contact_in_report`: send it as `city.fieldreport.contact`); nothing stored", body = ErrorBody),
         (status = 413, description = "The body or an event is over the limit (`payload_too_large`, `event_too_large`)", body = ErrorBody),
         (status = 415, description = "A content type the CloudEvents HTTP binding does not allow (`unsupported_content_type`)", body = ErrorBody),
         (status = 429, description = "A route is past its `max-lag` (`route_behind`); send again after `Retry-After`", body = ErrorBody,

@@ -331,6 +331,24 @@ fn routes(e: &mut Exposition, routes: &[cityhub_bus::RouteInfo]) {
     for r in routes {
         histogram(
             e,
+    e.family(
+        "cityhub_route_withheld_total",
+        "counter",
+        "Events not delivered because the plugin is not approved for their data class.",
+    );
+    for r in routes {
+        for (class, n) in r.stats.withheld() {
+            e.sample(
+                "cityhub_route_withheld_total",
+                &[
+                    ("route", r.entry.name.as_str()),
+                    ("plugin", r.entry.to.as_str()),
+                    ("class", class.as_str()),
+                ],
+                n as f64,
+            );
+        }
+    }
             "cityhub_route_delivery_seconds",
             &r.stats.latency,
             &[

@@ -9,7 +9,9 @@
 //!
 //! A failed batch is retried per the route's policy ([`deliver`]); if it
 //! still fails, its events are tried one by one to find the ones at fault,
-//! which become dead letters. Dead letters asked to be replayed are picked up
+//! which become dead letters. An event of a data class the plugin is not
+//! approved for is withheld: never delivered, passed by the position,
+//! counted by class. Dead letters asked to be replayed are picked up
 //! before the next window. While the plugin's breaker is open the task
 //! waits; events wait in the log.
 
@@ -131,6 +133,27 @@ impl Route {
             && self.entry.filter.matches(&e.event)
     }
 
+    /// Whether `e` is withheld from `plugin`: its data class (if any) is
+    /// not one the plugin is approved for. Counts it and logs it at debug.
+    fn withholds(&self, plugin: &Plugin, e: &StoredEvent) -> bool {
+        let Some(class) = cityhub_cloudevents::dataclass::class_of(&e.event) else {
+            return false;
+        };
+        if plugin.approval().may_receive(class) {
+            return false;
+        }
+        self.stats.withhold(class);
+        debug!(
+            event.id = %e.event.id,
+            seq = e.seq,
+            class,
+            "event withheld: plugin `{}` is not approved for data class `{class}` (`[plugins.{}] data-classes`)",
+            self.slot.name(),
+            self.slot.name()
+        );
+        true
+    }
+
     async fn deliver(self: Arc<Self>) -> Result<(), Error> {
         let store = &self.core.store;
         let mut position = store
@@ -215,15 +238,20 @@ impl Route {
             }
             let last = window.last().map_or(position, |e| e.seq);
             let total = window.len();
-            let items: Vec<Item> = window
+            // The serving version's approval: a change in city.toml loads
+            // the plugin anew, so it holds from the next window on.
+            let serving = self.slot.plugin();
+            let wanted: Vec<_> = window.into_iter().filter(|e| self.wants(e)).collect();
+            let wanted_n = wanted.len();
+            let items: Vec<Item> = wanted
                 .into_iter()
-                .filter(|e| self.wants(e))
+                .filter(|e| !self.withholds(&serving, e))
                 .map(|stored| Item {
                     stored,
                     replay_of: None,
                 })
                 .collect();
-            RouteStats::add(&self.stats.skipped, (total - items.len()) as u64);
+            RouteStats::add(&self.stats.skipped, (total - wanted_n) as u64);
             match self.run_window(items, last, &mut workers).await? {
                 Some(upto) => position = upto,
                 None => return Ok(()),

@@ -1,6 +1,12 @@
 //! [`RouteStats`]: what a route counts, for metrics, the API and backpressure.
 
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::{
+    collections::BTreeMap,
+    sync::{
+        Mutex,
+        atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering},
+    },
+};
 
 use cityhub_runtime::Histogram;
 
@@ -28,6 +34,9 @@ pub struct RouteStats {
     /// Events read from the log that the route did not want (other types,
     /// filtered out, or the plugin's own outputs).
     pub skipped: AtomicU64,
+    /// Events withheld from the plugin because of their data class (it is
+    /// not approved for it), by class.
+    pub withheld: Mutex<BTreeMap<String, u64>>,
     /// From an event's arrival in the log to the commit of its batch.
     pub latency: Histogram,
     /// Whether a `cityhub.route.lagging` was raised and not yet recovered.
@@ -46,6 +55,25 @@ impl RouteStats {
     /// The committed position.
     pub fn position(&self) -> i64 {
         self.position.load(Ordering::Relaxed)
+    }
+
+    /// Counts an event of `class` withheld from the plugin.
+    pub(crate) fn withhold(&self, class: &str) {
+        let mut w = self.withheld.lock().unwrap_or_else(|p| p.into_inner());
+        match w.get_mut(class) {
+            Some(n) => *n += 1,
+            None => {
+                w.insert(class.to_owned(), 1);
+            }
+        }
+    }
+
+    /// The events withheld so far, by class.
+    pub fn withheld(&self) -> BTreeMap<String, u64> {
+        self.withheld
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Whether a replay has not reached its goal yet.

@@ -84,6 +84,7 @@ async fn serve(config: CityConfig, args: Args) -> anyhow::Result<()> {
             retention: config.retention,
             accepts: config.ingest.accepts.clone(),
             max_pending: config.ingest.max_pending,
+            classes: config.ingest.classes.clone(),
             open311: config.open311.is_some(),
             // The operations centre's read model: the dashboard and /v1/ops read it.
             ops: true,

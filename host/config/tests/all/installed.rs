@@ -55,7 +55,13 @@ impl City {
         .unwrap();
     }
 
+    /// Loads city.toml with `grants` and the approved `publishes`.
     fn load(&self, grants: &str) -> Result<CityConfig, String> {
+        self.load_raw(&format!("{grants}\npublishes = [\"city.weather.alert\"]"))
+    }
+
+    /// Loads city.toml with `body` in `[plugins.weather]`.
+    fn load_raw(&self, grants: &str) -> Result<CityConfig, String> {
         let text = format!(
             "[trust.vendors]\nacme = \"{}\"\n\n[plugins.weather]\npackage = \"weather\"\n{grants}\n",
             self.key.public_key().to_text()
@@ -95,12 +101,36 @@ fn a_capability_not_granted_is_refused() {
         e.contains("plugin `weather` 1.2.0 asks for \"state\", which `grants` does not give it"),
         "{e}"
     );
-    let e = city.load("").unwrap_err();
+    let e = city.load_raw("publishes = []").unwrap_err();
     assert!(
         e.contains("installed plugin `weather` has no `grants`")
             && e.contains(r#"grants = ["log", "state"]"#),
         "{e}"
     );
+}
+
+#[test]
+fn an_installed_package_needs_its_outputs_approved() {
+    let city = City::new();
+    city.install("1.2.0", &city.key, |_| {});
+    let e = city.load_raw(r#"grants = ["log", "state"]"#).unwrap_err();
+    assert!(
+        e.contains("installed plugin `weather` has no `publishes`")
+            && e.contains(r#"publishes = ["city.weather.alert"]"#),
+        "{e}"
+    );
+    let e = city
+        .load_raw("grants = [\"log\", \"state\"]\npublishes = [\"city.weather.>\"]")
+        .unwrap_err();
+    assert!(
+        e.contains("`publishes` approves `city.weather.>` for plugin `weather`, whose manifest declares only \"city.weather.alert\""),
+        "{e}"
+    );
+    // Approving less than declared is least privilege, and allowed.
+    let c = city
+        .load_raw("grants = [\"log\", \"state\"]\npublishes = []")
+        .unwrap();
+    assert!(c.plugins[0].publishes.is_empty());
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use std::{path::Path, time::Duration};
 
 use cityhub_cloudevents::{
-    TypePattern,
+    ClassPolicy, DataClass, EventType, TypePattern,
     filter::{Condition, Field, Filter, Test},
 };
 use cityhub_config::{Circuit, CityConfig, Code, IngestConfig, Retry, RouteEntry};
@@ -135,6 +135,7 @@ retry = { attempts = 1 }
                 pattern("city.health.>")
             ]),
             max_pending: 5000,
+            classes: ClassPolicy::default(),
         }
     );
     let roads = c.plugins.iter().find(|p| p.name == name("roads")).unwrap();
@@ -396,4 +397,39 @@ to = "reports"
             pattern("cityhub.clock.tick")
         ]
     );
+}
+
+#[test]
+fn approvals_and_classes_parse_and_default_to_the_manifest() {
+    let c = parse(
+        r#"
+[ingest]
+classes = { "city.fieldreport.contact" = "personal", "city.health.case-report" = "health" }
+
+[plugins.roads]
+path = "fixture/roads"
+
+[plugins.reports]
+path = "fixture/reports"
+publishes = ["city.fieldreport.request"]
+data-classes = ["personal"]
+"#,
+    );
+    let class = |t: &str| {
+        c.ingest
+            .classes
+            .class_for(&EventType::new(t).unwrap())
+            .map(DataClass::to_string)
+    };
+    assert_eq!(class("city.fieldreport.contact").as_deref(), Some("personal"));
+    assert_eq!(class("city.health.case-report").as_deref(), Some("health"));
+    assert_eq!(class("city.fieldreport.submitted"), None);
+    let roads = c.plugins.iter().find(|p| p.name == name("roads")).unwrap();
+    // A folder plugin without `publishes` may publish what it declares,
+    // and receives no class unless approved.
+    assert_eq!(roads.publishes, roads.manifest.publishes);
+    assert!(roads.data_classes.is_empty());
+    let reports = c.plugins.iter().find(|p| p.name == name("reports")).unwrap();
+    assert_eq!(reports.publishes, [pattern("city.fieldreport.request")]);
+    assert_eq!(reports.data_classes, [DataClass::new("personal").unwrap()]);
 }

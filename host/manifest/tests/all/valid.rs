@@ -14,6 +14,7 @@ world = "0.1.0"
 subscribes = ["city.traffic.reading", "city.traffic.gate.*"]
 publishes = ["city.traffic.congestion", "city.traffic.>"]
 capabilities = ["clock", "log", "state"]
+data-classes = ["personal", "health"]
 
 [limits]
 memory = "32 MiB"
@@ -50,6 +51,8 @@ fn parses_every_field() {
         m.capabilities,
         [Capability::Log, Capability::State, Capability::Clock]
     );
+    let classes: Vec<&str> = m.data_classes.iter().map(|c| c.as_str()).collect();
+    assert_eq!(classes, ["health", "personal"], "sorted");
 }
 
 #[test]
@@ -75,6 +78,7 @@ fn defaults_apply_when_limits_and_schema_are_absent() {
     assert_eq!(m.limits, Limits::default());
     assert!(m.publishes.is_empty());
     assert!(m.capabilities.is_empty(), "no capability unless declared");
+    assert!(m.data_classes.is_empty(), "no data class unless asked for");
     m.config_schema.validate(&json!({})).unwrap();
     let err = m
         .config_schema

@@ -33,8 +33,6 @@ pub fn report_data(id: &str, code: Option<&str>, description: &str, time: &str) 
         "address_string": "Km 5, xã Hoàng Đồng, TP Lạng Sơn",
         "media_url": "https://phananh.langson.gov.vn/media/1.jpg",
         "requested_datetime": time,
-        "contact": {"email": "hung@example.vn", "first_name": "Hùng", "last_name": "Nguyễn Văn",
-                    "phone": "0912345678", "device_id": "android-7f3a", "account_id": "vneid-001234"},
     });
     if let Some(code) = code {
         d["service_code"] = code.into();

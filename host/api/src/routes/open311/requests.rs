@@ -21,7 +21,9 @@ use super::{
 /// The `source` of the events the Open311 endpoint makes.
 pub const SOURCE: &str = "/cityhub/open311";
 
-/// Submits a citizen's report: it becomes a `city.fieldreport.submitted` event.
+/// Submits a citizen's report: it becomes a `city.fieldreport.submitted` event,
+/// and its contact fields (if any) a `city.fieldreport.contact` event of data
+/// class `personal`, stored together.
 ///
 /// `201 [{"service_request_id", "service_notice", "account_id": null}]` once
 /// the report is stored and in the read model (at most 2 s), so a `GET`
@@ -71,15 +73,24 @@ async fn submit_inner(
     let requested = cityhub_bus::clock::now_in_vietnam();
     let ty = EventType::new(cityhub_bus::projection::open311::SUBMITTED)
         .map_err(GeoReportError::internal)?;
-    let mut e = CloudEvent::new(id.clone(), SOURCE, ty);
-    e.subject = Some(id.clone());
-    e.time = Timestamp::parse(&requested).ok();
-    e.datacontenttype = Some("application/json".to_owned());
     let data = s.data(&id, &requested, config.jurisdiction_id.as_deref());
-    e.data = Some(bytes::Bytes::from(data.to_string()));
+    let mut events = vec![event(id.clone(), ty, &id, &requested, &data)];
+    // The citizen's contact goes apart, classed `personal`: only plugins
+    // approved for it receive it.
+    if let Some(contact) = s.contact(&id) {
+        let ty =
+            EventType::new(cityhub_config::OPEN311_CONTACT).map_err(GeoReportError::internal)?;
+        let mut c = event(format!("{id}.contact"), ty, &id, &requested, &contact);
+        c.extensions.insert(
+            cityhub_cloudevents::DATACLASS.to_owned(),
+            cityhub_config::PERSONAL.to_owned(),
+        );
+        events.push(c);
+    }
     let bus = o.bus.clone();
-    // On a task of its own: stored whether or not the client waits.
-    let appended = tokio::spawn(async move { bus.ingest_from_host(vec![e]).await })
+    // On a task of its own: stored whether or not the client waits; the
+    // report and its contact in one ingest (one transaction).
+    let appended = tokio::spawn(async move { bus.ingest_from_host(events).await })
         .await
         .map_err(GeoReportError::internal)??;
     if let Some(seq) = appended.first().map(|a| a.seq())
@@ -100,6 +111,17 @@ async fn submit_inner(
         StatusCode::CREATED,
         Json(json!([{"service_request_id": id, "service_notice": notice, "account_id": null}])),
     ))
+}
+
+/// An event of the Open311 endpoint about request `subject`, made at
+/// `requested`, with JSON `data`.
+fn event(id: String, ty: EventType, subject: &str, requested: &str, data: &Value) -> CloudEvent {
+    let mut e = CloudEvent::new(id, SOURCE, ty);
+    e.subject = Some(subject.to_owned());
+    e.time = Timestamp::parse(requested).ok();
+    e.datacontenttype = Some("application/json".to_owned());
+    e.data = Some(bytes::Bytes::from(data.to_string()));
+    e
 }
 
 /// One service request, by id.

@@ -1,7 +1,12 @@
-//! `POST /open311/v2/requests.json`: a citizen's report becomes one
-//! `city.fieldreport.submitted` CloudEvent, stored through the bus like any
-//! ingested event (durable before the answer, routed, idempotent), without
-//! `[ingest] accepts`, which governs what senders may post to `/v1/events`.
+//! `POST /open311/v2/requests.json`: a citizen's report becomes a
+//! `city.fieldreport.submitted` CloudEvent without any personal field and,
+//! when the citizen gave any, a `city.fieldreport.contact` event holding
+//! them (data class `personal`, subject = the `service_request_id`), both
+//! stored in one ingest through the bus like any ingested event (durable
+//! before the answer, routed, idempotent), without `[ingest] accepts`,
+//! which governs what senders may post to `/v1/events`. The host thereby
+//! withholds the personal fields from every plugin not approved for
+//! `personal`: their routes never deliver the contact event.
 
 use cityhub_config::Open311Config;
 use serde_json::{Map, Value, json};
@@ -51,7 +56,9 @@ pub struct Submission {
     pub media_url: Option<String>,
     /// The postcode, if given.
     pub zipcode: Option<String>,
-    /// Who: kept in the event under `contact`, never shown by `GET`.
+    /// Who: the citizen's names, email, phone, device and account ids, kept
+    /// apart from the report in a `city.fieldreport.contact` event
+    /// ([`Submission::contact`]), never shown by `GET`.
     pub contact: Map<String, Value>,
 }
 
@@ -204,10 +211,23 @@ impl Submission {
         if let Some(j) = jurisdiction {
             d["jurisdiction_id"] = Value::String(j.to_owned());
         }
-        if !self.contact.is_empty() {
-            d["contact"] = Value::Object(self.contact.clone());
-        }
         d
+    }
+
+    /// The data of the report's `city.fieldreport.contact` event
+    /// (`{"service_request_id", "email"?, "phone"?, "first_name"?,
+    /// "last_name"?, "device_id"?, "account_id"?}`), or `None` when the
+    /// citizen gave no contact.
+    pub fn contact(&self, id: &str) -> Option<Value> {
+        if self.contact.is_empty() {
+            return None;
+        }
+        let mut d = self.contact.clone();
+        d.insert(
+            "service_request_id".to_owned(),
+            Value::String(id.to_owned()),
+        );
+        Some(Value::Object(d))
     }
 }
 
@@ -261,7 +281,13 @@ mod tests {
             Some("Ổ gà sâu giữa làn, Quốc lộ 1A")
         );
         let d = s.data("r1", "2026-11-27T08:00:00+07:00", Some("langson.gov.vn"));
-        assert_eq!(d["contact"]["email"], "dan@example.vn");
+        assert!(
+            !d.to_string().contains("dan@example.vn") && d.get("contact").is_none(),
+            "{d}"
+        );
+        let c = s.contact("r1").unwrap();
+        assert_eq!(c["email"], "dan@example.vn");
+        assert_eq!(c["service_request_id"], "r1");
         assert_eq!(d["service_name"], "Ổ gà, hư hỏng mặt đường");
         assert_eq!(d["address_string"], Value::Null);
     }

@@ -1,5 +1,6 @@
 //! Editing city.toml for `plugin install|remove`: one `[plugins.NAME]`
-//! table added, its `grants` widened, or the table removed, keeping the
+//! table added, its `grants` widened, its `publishes` and `data-classes`
+//! set, or the table removed, keeping the
 //! rest of the file — comments, order, layout — as the integrator wrote it.
 //! Written whole through a rename, so a running host never reads half of it.
 
@@ -32,13 +33,19 @@ impl CityFile {
         Ok(Self { doc })
     }
 
-    /// Adds `[plugins.NAME]` with `package` and `grants` (the plugin must
-    /// not be configured yet).
-    pub fn add_package(&mut self, name: &str, grants: &[Capability]) -> anyhow::Result<()> {
+    /// Adds `[plugins.NAME]` with `package`, `grants` and the approvals
+    /// (the plugin must not be configured yet).
+    pub fn add_package(
+        &mut self,
+        name: &str,
+        grants: &[Capability],
+        approved: &Approvals,
+    ) -> anyhow::Result<()> {
         let plugins = self.plugins()?;
         let mut t = Table::new();
         t.insert("package", value(name));
         t.insert("grants", value(array(grants)));
+        approved.write(&mut t);
         t.decor_mut().set_prefix(
             "\n# Installed from a registry with `cityhub plugin install`; its code is in\n\
              # [runtime] plugins-dir. Route events to it with a [routes.NAME] table.\n",
@@ -55,6 +62,19 @@ impl CityFile {
             .and_then(Item::as_table_like_mut)
         {
             t.insert("grants", value(array(grants)));
+        }
+        Ok(())
+    }
+
+    /// Sets `[plugins.NAME] publishes` and `data-classes` (removing
+    /// `data-classes` when none is approved).
+    pub fn set_approvals(&mut self, name: &str, approved: &Approvals) -> anyhow::Result<()> {
+        if let Some(t) = self
+            .plugins()?
+            .get_mut(name)
+            .and_then(Item::as_table_like_mut)
+        {
+            approved.write(t);
         }
         Ok(())
     }
@@ -86,4 +106,26 @@ impl CityFile {
 
 fn array(caps: &[Capability]) -> Array {
     caps.iter().map(|c| c.name()).collect()
+}
+
+/// What `plugin install` approves besides capabilities: the output types
+/// (`publishes`) and the data classes (`data-classes`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Approvals {
+    /// The approved output types.
+    pub publishes: Vec<String>,
+    /// The approved data classes (written only when some).
+    pub data_classes: Vec<String>,
+}
+
+impl Approvals {
+    fn write(&self, t: &mut dyn toml_edit::TableLike) {
+        let list = |l: &[String]| -> Array { l.iter().map(String::as_str).collect() };
+        t.insert("publishes", value(list(&self.publishes)));
+        if self.data_classes.is_empty() {
+            t.remove("data-classes");
+        } else {
+            t.insert("data-classes", value(list(&self.data_classes)));
+        }
+    }
 }

@@ -2,9 +2,10 @@
 //! of the registry. Resolves the requirement to the highest version not
 //! yanked and built for the plugin world this host runs, downloads it,
 //! verifies its signature against the city's trusted vendor keys
-//! (`[trust.vendors]`), shows the capabilities and limits it asks for, and
-//! installs it only when the integrator approves them (`--approve`, or
-//! `grants` in city.toml already covering them). It compiles the component
+//! (`[trust.vendors]`), shows the capabilities, limits, output types and
+//! data classes it asks for, and installs it only when the integrator
+//! approves them (`--approve`, which writes `grants`, `publishes` and
+//! `data-classes` in city.toml, or those already covering them). It compiles the component
 //! into the host's compile cache before it activates the version, so a
 //! running host (which watches the plugins' folder) swaps the new version in
 //! at once, without compiling it.
@@ -17,8 +18,9 @@ use cityhub_manifest::Capability;
 use cityhub_package::Package;
 use cityhub_runtime::{Runtime, RuntimeConfig};
 use semver::VersionReq;
+use serde_json::json;
 
-use super::city_file::CityFile;
+use super::city_file::{Approvals, CityFile};
 use crate::{
     client::block_on,
     commands::registry::{RegistryArgs, refused},
@@ -35,7 +37,8 @@ pub struct Args {
     /// The city configuration.
     #[arg(long, short, default_value = "city.toml")]
     config: PathBuf,
-    /// Approve the capabilities it asks for (written to `grants` in city.toml).
+    /// Approve the capabilities, output types and data classes it asks for
+    /// (written to `grants`, `publishes` and `data-classes` in city.toml).
     #[arg(long)]
     approve: bool,
 }
@@ -123,11 +126,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .filter(|c| !granted.as_ref().is_some_and(|g| g.contains(c)))
         .copied()
         .collect();
+    let (approvals, unapproved) = approvals(m, settings.approved.get(&name), args.approve);
     if !missing.is_empty() && !args.approve {
         let names: Vec<&str> = missing.iter().map(|c| c.name()).collect();
         return refuse(format!(
             "not installed: {name} {version} asks for {} that city.toml does not grant it; review the list above, then run again with `--approve` (or add them to `grants` in `[plugins.{name}]`)",
             names.join(", ")
+        ));
+    }
+    if !unapproved.is_empty() {
+        return refuse(format!(
+            "not installed: {name} {version} asks for {} that city.toml does not approve; review the list above, then run again with `--approve` (or add them to `publishes` / `data-classes` in `[plugins.{name}]`)",
+            unapproved.join(", ")
         ));
     }
 
@@ -160,8 +170,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     grants.extend(missing.iter().copied());
     grants.sort();
     grants.dedup();
-    if configured && !missing.is_empty() {
+    let approved_now = settings.approved.get(&name).map(|(p, c)| Approvals {
+        publishes: p.clone().unwrap_or_default(),
+        data_classes: c.clone().unwrap_or_default(),
+    });
+    let approvals_changed = approved_now.as_ref() != Some(&approvals);
+    if configured && (!missing.is_empty() || approvals_changed) {
         city.set_grants(&name, &grants)?;
+        city.set_approvals(&name, &approvals)?;
         city.write(&args.config)?;
     }
     let mut installed = Installed::read(plugins_dir, &name)
@@ -176,7 +192,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .write(plugins_dir, &name)
         .with_context(|| format!("cannot write `{}`'s installed.toml", name))?;
     if !configured {
-        city.add_package(&name, &grants)?;
+        city.add_package(&name, &grants, &approvals)?;
         city.write(&args.config)?;
     }
 
@@ -198,8 +214,64 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             subscribes.join(", ")
         );
     }
+    if args.approve {
+        let detail = json!({"version": version.to_string(), "grants": grants.iter().map(|c| c.name()).collect::<Vec<_>>(), "publishes": approvals.publishes, "data_classes": approvals.data_classes});
+        super::audit::record(&settings, "plugin.approved", &name, detail);
+    }
+    let detail = json!({"version": version.to_string(), "from": before.to_string(), "vendor": verified.vendor.to_string(), "digest": verified.digest.to_string(), "registry": client.url().to_string()});
+    super::audit::record(&settings, "plugin.installed", &name, detail);
     println!("a running host loads it now; `cityhub plugin status` shows the version serving");
     Ok(ExitCode::SUCCESS)
+}
+
+/// What city.toml approves for `m` after this install, and what `m` asks
+/// for that is not approved yet (`publishes X`, `data class Y`). With
+/// `approve`, everything its manifest declares and asks for is approved;
+/// otherwise the approvals already written stay, narrowed to what this
+/// version declares and asks for (least privilege).
+fn approvals(
+    m: &cityhub_manifest::Manifest,
+    written: Option<&(Option<Vec<String>>, Option<Vec<String>>)>,
+    approve: bool,
+) -> (Approvals, Vec<String>) {
+    let declared: Vec<String> = m.publishes.iter().map(|p| p.to_string()).collect();
+    let asked: Vec<String> = m.data_classes.iter().map(|c| c.to_string()).collect();
+    if approve {
+        let all = Approvals {
+            publishes: declared,
+            data_classes: asked,
+        };
+        return (all, Vec::new());
+    }
+    let (publishes, classes) = written.cloned().unwrap_or_default();
+    let publishes: Vec<String> = publishes.unwrap_or_default();
+    let classes: Vec<String> = classes.unwrap_or_default();
+    let within = |p: &String| {
+        cityhub_cloudevents::TypePattern::new(p)
+            .is_ok_and(|p| m.publishes.iter().any(|d| p.is_subset_of(d)))
+    };
+    let covered = |d: &cityhub_cloudevents::TypePattern| {
+        publishes
+            .iter()
+            .any(|p| cityhub_cloudevents::TypePattern::new(p).is_ok_and(|p| d.is_subset_of(&p)))
+    };
+    let mut unapproved: Vec<String> = m
+        .publishes
+        .iter()
+        .filter(|d| !covered(d))
+        .map(|d| format!("publishing `{d}`"))
+        .collect();
+    unapproved.extend(
+        asked
+            .iter()
+            .filter(|c| !classes.contains(c))
+            .map(|c| format!("data class `{c}`")),
+    );
+    let kept = Approvals {
+        publishes: publishes.iter().filter(|p| within(p)).cloned().collect(),
+        data_classes: classes.into_iter().filter(|c| asked.contains(c)).collect(),
+    };
+    (kept, unapproved)
 }
 
 /// `NAME@REQ` → the name and the requirement (`*` without `@`).

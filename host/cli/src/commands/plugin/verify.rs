@@ -123,5 +123,20 @@ pub fn describe(v: &Verified) -> String {
         let label = if i == 0 { "capabilities" } else { "" };
         let _ = writeln!(out, "  {label:<13} {:<6} {}", c.name(), c.describe());
     }
+    let list = |l: Vec<String>| {
+        if l.is_empty() {
+            "none".to_owned()
+        } else {
+            l.join(", ")
+        }
+    };
+    let publishes = list(m.publishes.iter().map(|p| p.to_string()).collect());
+    let _ = writeln!(out, "  {:<13} {publishes}", "publishes");
+    let classes = list(m.data_classes.iter().map(|c| c.to_string()).collect());
+    let _ = writeln!(
+        out,
+        "  {:<13} {classes} (data classes it asks to receive)",
+        "data classes"
+    );
     out
 }

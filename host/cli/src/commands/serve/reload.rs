@@ -8,8 +8,10 @@
 //! component, manifest, installed version or `config` loads that plugin
 //! anew, and [`Bus::upgrade`] swaps it in without stopping its routes). A
 //! running plugin whose new version does not load keeps serving, and the
-//! refusal shows in `GET /v1/plugins`. What needs a restart (logged as
-//! such): `[server]`, `[store]`, `[runtime]` and `[ingest]`.
+//! refusal shows in `GET /v1/plugins`. A plugin's approvals (`publishes`,
+//! `data-classes`) and `[ingest] classes` reload too (each plugin is loaded
+//! anew with them). What needs a restart (logged as such): `[server]`,
+//! `[store]`, `[runtime]` and the rest of `[ingest]`.
 
 use std::{
     borrow::Cow,
@@ -23,7 +25,7 @@ use anyhow::Context;
 use cityhub_bus::{Bus, PluginHandle};
 use cityhub_config::{CityConfig, Code, Installed, PluginEntry};
 use cityhub_package::Digest;
-use cityhub_runtime::{Plugin, Runtime};
+use cityhub_runtime::{Approval, Plugin, Runtime};
 use notify::{RecursiveMode, Watcher};
 use serde_json::json;
 use tokio::sync::mpsc;
@@ -68,7 +70,11 @@ impl Loaded {
         for p in &config.plugins {
             let name = p.name.as_str();
             let running = self.plugins.get(name);
-            let (key, plugin) = match (load_one(runtime, p, running, &self.refused), running) {
+            let approval = approval(p, config);
+            let (key, plugin) = match (
+                load_one(runtime, p, &approval, running, &self.refused),
+                running,
+            ) {
                 (Ok(l), _) => l,
                 (Err((key, e)), Some(running)) => {
                     if let Some(e) = e {
@@ -122,6 +128,7 @@ impl Loaded {
 fn load_one(
     runtime: &Runtime,
     p: &PluginEntry,
+    approval: &Approval,
     running: Option<&(Digest, Arc<Plugin>)>,
     refused: &HashMap<String, Digest>,
 ) -> Result<(Digest, Arc<Plugin>), (Digest, Option<anyhow::Error>)> {
@@ -142,7 +149,13 @@ fn load_one(
     };
     let manifest = format!("{:?}", p.manifest);
     let config_json = p.config.to_string();
-    let key = Digest::of_parts([&bytes[..], manifest.as_bytes(), config_json.as_bytes()]);
+    let approved = format!("{approval:?}");
+    let key = Digest::of_parts([
+        &bytes[..],
+        manifest.as_bytes(),
+        config_json.as_bytes(),
+        approved.as_bytes(),
+    ]);
     if let Some((k, plugin)) = running
         && *k == key
     {
@@ -153,10 +166,26 @@ fn load_one(
     }
     let started = std::time::Instant::now();
     let plugin = runtime
-        .load_bytes(p.manifest.clone(), path, &bytes, p.config.clone())
+        .load_approved(
+            p.manifest.clone(),
+            path,
+            &bytes,
+            p.config.clone(),
+            approval.clone(),
+        )
         .map_err(|e| (key, Some(e.into())))?;
     info!(plugin = plugin.name(), version = %plugin.manifest().version, digest = %plugin.digest(), compiled = plugin.compiled(), ms = started.elapsed().as_millis() as u64, "plugin loaded");
     Ok((key, plugin))
+}
+
+/// What city.toml approves for plugin `p`: its `publishes`, its
+/// `data-classes`, and `[ingest] classes` for its outputs.
+fn approval(p: &PluginEntry, config: &CityConfig) -> Approval {
+    Approval {
+        publishes: p.publishes.clone(),
+        data_classes: p.data_classes.clone(),
+        classes: config.ingest.classes.clone(),
+    }
 }
 
 /// What a change touched.
@@ -292,7 +321,12 @@ async fn reload(
             "[runtime]",
             current.cache_dir == next.cache_dir && current.max_instances == next.max_instances,
         ),
-        ("[ingest]", current.ingest == next.ingest),
+        // `classes` reloads live (below); the rest of `[ingest]` does not.
+        (
+            "[ingest]",
+            current.ingest.accepts == next.ingest.accepts
+                && current.ingest.max_pending == next.ingest.max_pending,
+        ),
     ] {
         if !same {
             warn!(
@@ -333,6 +367,7 @@ async fn reload(
     loaded.keep_serving(&applied.refused, true);
     loaded.keep_serving(&applied.not_swapped, false);
     bus.set_tick(next.clock.tick);
+    bus.set_classes(next.ingest.classes.clone());
     info!(
         started = ?applied.started,
         refused = ?applied.refused,
