@@ -8,12 +8,12 @@ use cityhub_sdk::{Context, Error, Output};
 use crate::{OK, probes::Probe};
 
 /// Short records `log-flood` writes after the long ones (the host keeps 100 a batch).
-pub const FLOOD_RECORDS: usize = 5_000;
+pub const FLOOD_RECORDS: usize = 2_000;
 /// Long records `log-flood` writes first, each with a message of
 /// [`LONG_MESSAGE_BYTES`] and [`LONG_FIELDS`] fields of [`LONG_FIELD_BYTES`].
-pub const LONG_RECORDS: usize = 10;
+pub const LONG_RECORDS: usize = 3;
 /// The length of a long record's message (the host keeps 4 KiB).
-pub const LONG_MESSAGE_BYTES: usize = 1 << 20;
+pub const LONG_MESSAGE_BYTES: usize = 256 << 10;
 /// Fields of a long record (the host keeps 32).
 pub const LONG_FIELDS: usize = 40;
 /// The length of a long record's field values.
@@ -21,7 +21,7 @@ pub const LONG_FIELD_BYTES: usize = 16 << 10;
 /// A record that tries to forge a line of the host's log with a newline.
 pub const FORGED: &str = "hostile record\nINFO cityhub: forged line from the hostile plugin";
 /// Bytes `log-flood` prints to stdout, and again to stderr.
-pub const STDIO_BYTES: usize = 4 << 20;
+pub const STDIO_BYTES: usize = 1 << 20;
 /// Outputs of `huge-batch` (20x `outputs-per-batch`).
 pub const HUGE_BATCH_OUTPUTS: usize = 2_000;
 /// Data bytes of each `huge-batch` output (2,000 of them: ~2 MiB, 2x `output-bytes`).

@@ -24,7 +24,7 @@
 //! | `test.hostile.read-file` | reads `/etc/passwd`, `/proc/self/environ` and `data.paths`, lists `.`, `/` and `data.dirs`, writes `/tmp/cityhub-hostile-<id>`; one probe output each | every probe `allowed: false` with WASI's error: no preopened folder |
 //! | `test.hostile.open-socket` | TCP connect to `data.tcp`, UDP send to `data.udp`, DNS lookup of `data.host`, TCP listen; one probe output each | every probe `allowed: false`: no network, no name lookup |
 //! | `test.hostile.env` | reads `std::env::vars`, `args` and `current_dir` (and lists it) | every probe `allowed: false`: nothing of the host's environment, arguments or folders |
-//! | `test.hostile.log-flood` | 10 records with a 1 MiB message and 40 fields of 16 KiB, one with a forged newline, 5,000 short ones, and 4 MiB each to stdout and stderr; one `stdio` probe output | keep 100 records a batch (each cut to 4 KiB and 32 fields, control characters escaped), count the rest in `cityhub_plugin_logs_dropped_total`; take and discard stdio (the last 4 KiB of stderr kept for failure reasons), counted in `cityhub_plugin_stdio_bytes_total` |
+//! | `test.hostile.log-flood` | 3 records with a 256 KiB message and 40 fields of 16 KiB, one with a forged newline, 2,000 short ones, and 1 MiB each to stdout and stderr (all within `time-per-batch` on a debug host); one `stdio` probe output | keep 100 records a batch (each cut to 4 KiB and 32 fields, control characters escaped), count the rest in `cityhub_plugin_logs_dropped_total`; take and discard stdio (the last 4 KiB of stderr kept for failure reasons), counted in `cityhub_plugin_stdio_bytes_total` |
 //! | `test.hostile.near-deadline` | spins `data.ms` milliseconds (just under `time-per-batch`) on the monotonic clock, then reports a `near-deadline` probe | deliver it, count the call in `cityhub_plugin_near_deadline_total` and warn (at most once a minute per plugin) naming the plugin and its `time-per-batch` |
 //! | `test.hostile.huge-batch` | emits 2,000 outputs of 1 KiB: over `outputs-per-batch` and `output-bytes` at once | refuse the batch, the reason naming both limits |
 //!
@@ -85,7 +85,8 @@ impl Plugin for Hostile {
 
     fn handle(&mut self, batch: &Batch<'_>, ctx: &mut Context<'_>) -> Result<(), Error> {
         for event in batch {
-            if event.ty() == "city.traffic.congestion" || event.ty().starts_with("city.fieldreport.")
+            if event.ty() == "city.traffic.congestion"
+                || event.ty().starts_with("city.fieldreport.")
             {
                 echo(&event, ctx)?;
                 continue;
