@@ -45,10 +45,10 @@ impl std::fmt::Display for Run {
     }
 }
 
-/// Runs `cityhub ARGS --server http://HOST`.
+/// Runs `cityhub ARGS --server http://HOST` with the host's admin token.
 fn cli(host: &Host, args: &[&str]) -> Run {
     Run::of(
-        cityhub()
+        host.cli()
             .args(args)
             .args(["--server", &format!("http://{}", host.addr)])
             .env_remove("CITYHUB_SERVER")
@@ -320,11 +320,11 @@ async fn client_commands_find_the_server_and_report_its_errors() {
         ),
     )
     .unwrap();
-    let by_config = status_with(&config, None);
+    let by_config = status_with(&host, &config, None);
     assert!(by_config.stdout.contains("running"), "{by_config}");
     // … and from `CITYHUB_SERVER`.
     let missing = dir.path().join("missing.toml");
-    let by_env = status_with(&missing, Some(&format!("http://{}", host.addr)));
+    let by_env = status_with(&host, &missing, Some(&format!("http://{}", host.addr)));
     assert!(by_env.stdout.contains("running"), "{by_env}");
 
     // Nothing listening.
@@ -373,11 +373,47 @@ async fn client_commands_find_the_server_and_report_its_errors() {
         assert_eq!(out.stderr, format!("error: {message}\n"), "{args:?}");
         assert_eq!(out.stdout, "", "nothing else: {args:?}");
     }
+
+    // No token, an unknown one, one of a role without the permission: exit
+    // code 2, the API's reason, the role needed and how to make a token.
+    let server = format!("http://{}", host.addr);
+    let operator = host.token_for("operator").await;
+    let unknown = format!("chub_{}", "A".repeat(43));
+    for (token, says) in [
+        (
+            None,
+            "needs an API token for `/v1/deadletters`: pass `--token TOKEN`",
+        ),
+        (
+            Some(unknown.as_str()),
+            "refused the token for `/v1/deadletters`",
+        ),
+        (Some(operator.as_str()), "refused `/v1/deadletters`"),
+    ] {
+        let mut cmd = cityhub();
+        cmd.args(["deadletters", "list", "--server", &server])
+            .env_remove("CITYHUB_SERVER")
+            .env_remove("CITYHUB_TOKEN");
+        if let Some(token) = token {
+            cmd.args(["--token", token]);
+        }
+        let out = Run::of(cmd.output().unwrap());
+        assert_eq!(out.code, Some(2), "{out}");
+        assert!(out.stderr.contains(says), "{out}");
+        assert!(
+            out.stderr.contains("role `integrator`")
+                && out
+                    .stderr
+                    .contains("cityhub token create --role integrator --name NAME"),
+            "{out}"
+        );
+        assert_eq!(out.stdout, "", "{out}");
+    }
 }
 
 /// `cityhub plugin status --config CONFIG`, with `CITYHUB_SERVER` if given.
-fn status_with(config: &Path, env: Option<&str>) -> Run {
-    let mut cmd = cityhub();
+fn status_with(host: &Host, config: &Path, env: Option<&str>) -> Run {
+    let mut cmd = host.cli();
     cmd.args(["plugin", "status", "--config"]).arg(config);
     match env {
         Some(server) => cmd.env("CITYHUB_SERVER", server),

@@ -1,6 +1,12 @@
 //! The operations centre's dashboard in real headless Chromium, served by the
 //! real `cityhub` binary running the demo city (all ten plugins):
 //!
+//! - without a session `/` shows only the sign-in screen and fetches no
+//!   data; a wrong token is refused with the screen's message; a
+//!   `#token=` link signs in (an operator token: name and role shown) and
+//!   leaves the address bar; signing out, or the token revoked under the
+//!   page, returns to the sign-in screen (every other test signs in with an
+//!   operator's `#token=` link first);
 //! - `/` loads in Vietnamese with no console error or warning, no uncaught
 //!   exception and no failed request;
 //! - an event posted to `/v1/events` appears in the live events list;
@@ -24,8 +30,8 @@ use std::{
 use serde_json::{Value, json};
 
 use crate::{
-    browser::{Browser, Page, attr, js_string},
-    support::{Host, cityhub, write_demo_city},
+    browser::{Browser, Page, SIGNED_IN, attr, js_string},
+    support::{Host, client_with, get_json_with, write_demo_city},
 };
 
 /// The demo city in a fresh folder, served by the real binary.
@@ -35,17 +41,247 @@ fn start_city() -> (Host, tempfile::TempDir) {
     (Host::start_with(&config), tmp)
 }
 
-/// A new page of `browser` on the dashboard at `/` + `fragment`, loaded
-/// and with its live stream open.
+/// A new page of `browser` on the dashboard at `/` + `fragment`, signed in
+/// with a new operator token, loaded and with its live stream open.
 async fn open(host: &Host, browser: &Browser, fragment: &str) -> Page {
+    let token = host.token_for("operator").await;
     let page = browser.new_page().await;
-    page.goto(&host.url(&format!("/{fragment}"))).await;
+    page.sign_in(&host.url(""), &token, fragment).await;
+    page
+}
+
+/// The name of `token` (`GET /v1/session` with it).
+async fn name_of(host: &Host, token: &str) -> String {
+    let who = get_json_with(&client_with(token), &host.url("/v1/session")).await;
+    who["name"].as_str().unwrap().to_owned()
+}
+
+/// Whether the page shows the operations centre: its navigation and screens.
+const APP_SHOWN: &str = "getComputedStyle(document.querySelector('main')).display !== 'none' \
+     && getComputedStyle(document.querySelector('nav.screens')).display !== 'none'";
+
+/// The API requests the page made (`/v1/…`, `/metrics`, `/open311/…`).
+const API_REQUESTS: &str = "performance.getEntriesByType('resource').map(e => new URL(e.name).pathname) \
+     .filter(p => !p.startsWith('/assets/') && p !== '/')";
+
+/// A new page on `/` with no session: its sign-in screen shown.
+async fn signed_out_page(host: &Host, browser: &Browser) -> Page {
+    let page = browser.new_page().await;
+    page.goto(&host.url("/")).await;
     page.wait_for(
-        "the live stream to open (`document.body.dataset.live == \"connected\"`)",
-        "document.body.dataset.live === 'connected'",
+        "the sign-in screen",
+        "document.body.dataset.auth === 'signed-out' && !document.querySelector('#sign-in').hidden",
     )
     .await;
     page
+}
+
+/// The page's problems, but for the `401` answers `expected` names (paths):
+/// a refused sign-in or a request after the session ended is the point of
+/// the test that makes it.
+fn unexpected(page: &Page, expected: &[&str]) -> Vec<String> {
+    page.problems()
+        .iter()
+        .filter(|p| {
+            let refused = p.text.contains("401") && expected.iter().any(|e| p.at.contains(e));
+            // Chromium's console line for the same answer
+            let logged = p.kind.starts_with("log.error")
+                && p.text.contains("401")
+                && expected.iter().any(|e| p.at.contains(e));
+            !(refused || logged)
+        })
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_session_the_page_shows_only_the_sign_in_screen_and_fetches_no_data() {
+    let (host, _tmp) = start_city();
+    let browser = Browser::launch().await;
+    let page = signed_out_page(&host, &browser).await;
+    page.wait_idle().await;
+    assert_eq!(
+        page.eval(APP_SHOWN).await,
+        false,
+        "{}",
+        page.describe().await
+    );
+    assert_eq!(page.eval(API_REQUESTS).await, json!([]));
+    assert_eq!(
+        page.eval("document.querySelectorAll('#live-events [data-event-id], [data-kpi-sector], [data-alert-id]').length")
+            .await,
+        0
+    );
+    // Vietnamese first, with the command that makes a token.
+    assert_eq!(
+        page.eval("document.querySelector('#sign-in-heading').textContent")
+            .await,
+        page.eval("window.cityhubI18n.vi['auth.heading']").await
+    );
+    let hint = page
+        .eval("document.querySelector('#sign-in').textContent")
+        .await;
+    assert!(
+        hint.as_str()
+            .unwrap()
+            .contains("cityhub token create --role operator"),
+        "{hint}"
+    );
+    // Nothing of the API answers without a session, the page's files do.
+    let api = reqwest::get(host.url("/v1/ops/kpis")).await.unwrap();
+    assert_eq!(api.status(), 401);
+    let asset = reqwest::get(host.url("/assets/js/session.js"))
+        .await
+        .unwrap();
+    assert_eq!(asset.status(), 200);
+    assert_clean(&page, "on the sign-in screen").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_token_is_refused_on_the_sign_in_screen_and_a_right_one_signs_in() {
+    let (host, _tmp) = start_city();
+    let browser = Browser::launch().await;
+    let page = signed_out_page(&host, &browser).await;
+
+    page.type_into("#sign-in-token", &format!("chub_{}", "x".repeat(43)))
+        .await;
+    page.click("#sign-in-submit").await;
+    let refused = page.sign_in_message("refused").await;
+    assert_eq!(
+        refused,
+        page.eval("window.cityhubI18n.vi['auth.refused']").await
+    );
+    assert_eq!(page.eval(APP_SHOWN).await, false);
+
+    // A source's token signs in at the host but cannot read the centre.
+    let source = host.token_for("source").await;
+    page.type_into("#sign-in-token", &source).await;
+    page.click("#sign-in-submit").await;
+    let role = page.sign_in_message("role").await;
+    assert!(role.contains("source"), "{role}");
+    assert_eq!(page.eval(APP_SHOWN).await, false);
+
+    let operator = host.token_for("operator").await;
+    page.type_into("#sign-in-token", &operator).await;
+    page.click("#sign-in-submit").await;
+    page.wait_for("the page to sign in", SIGNED_IN).await;
+    page.wait_for(
+        "the live stream to open",
+        "document.body.dataset.live === 'connected'",
+    )
+    .await;
+    assert_eq!(page.eval(APP_SHOWN).await, true);
+    let name = name_of(&host, &operator).await;
+    assert_eq!(
+        page.eval("document.querySelector('#signed-in-name').textContent")
+            .await,
+        name.as_str()
+    );
+    assert_eq!(
+        page.eval("document.querySelector('#signed-in-role').textContent")
+            .await,
+        "Cán bộ điều hành"
+    );
+    // The cookie is the host's (HttpOnly): the page cannot read the token.
+    assert_eq!(page.eval("document.cookie.includes('chub_')").await, false);
+    page.wait_idle().await;
+    let problems = unexpected(&page, &["/v1/session"]);
+    assert!(
+        problems.is_empty(),
+        "{problems:#?}
+{}",
+        page.describe().await
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_link_signs_in_and_the_token_leaves_the_address_bar() {
+    let (host, _tmp) = start_city();
+    let token = host.token_for("operator").await;
+    let browser = Browser::launch().await;
+    let page = browser.new_page().await;
+    page.goto(&host.url(&format!("/#token={token}"))).await;
+    page.wait_for("the page to sign in", SIGNED_IN).await;
+    page.wait_for(
+        "the overview to show",
+        "document.querySelector('section[data-screen=\"overview\"]:not([hidden])')",
+    )
+    .await;
+    let href = page.eval("location.href").await;
+    assert_eq!(href, host.url("/#/overview").as_str());
+    // No entry of the history holds it either: the link was replaced.
+    let history = page.history().await;
+    assert!(
+        history.iter().all(|url| !url.contains(&token)) && history.len() >= 2,
+        "{history:#?}"
+    );
+    // The session outlives a reload (the cookie), with no token in sight.
+    page.reload().await;
+    page.wait_for("the page to be signed in after a reload", SIGNED_IN)
+        .await;
+    page.wait_for(
+        "the live stream to open",
+        "document.body.dataset.live === 'connected'",
+    )
+    .await;
+    let name = name_of(&host, &token).await;
+    assert_eq!(
+        page.eval("document.querySelector('#signed-in-name').textContent")
+            .await,
+        name.as_str()
+    );
+    assert_clean(&page, "signing in from a link").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_or_a_revoked_token_returns_to_the_sign_in_screen() {
+    let (host, _tmp) = start_city();
+    let browser = Browser::launch().await;
+    let page = open(&host, &browser, "").await;
+
+    page.click("#sign-out").await;
+    let said = page.sign_in_message("signed-out").await;
+    assert_eq!(
+        said,
+        page.eval("window.cityhubI18n.vi['auth.signedOut']").await
+    );
+    assert_eq!(page.eval(APP_SHOWN).await, false);
+    // The host forgot the session: the cookie no longer opens the API.
+    let status = page.eval("fetch('/v1/ops/kpis').then(r => r.status)").await;
+    assert_eq!(status, 401);
+    // A reload stays signed out, asking the host nothing.
+    page.reload().await;
+    page.wait_for(
+        "the sign-in screen after a reload",
+        "document.body.dataset.auth === 'signed-out'",
+    )
+    .await;
+
+    // Signed in again; the admin revokes the token; the next request the
+    // page makes (another screen) is refused and the screen says why.
+    let token = host.token_for("operator").await;
+    page.sign_in(&host.url(""), &token, "").await;
+    let name = name_of(&host, &token).await;
+    let revoked = host
+        .http
+        .delete(host.url(&format!("/v1/tokens/{name}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 200, "{:?}", revoked.text().await);
+    page.click("a[data-screen=\"health\"]").await;
+    let expired = page.sign_in_message("expired").await;
+    assert_eq!(
+        expired,
+        page.eval("window.cityhubI18n.vi['auth.expired']").await
+    );
+    assert_eq!(page.eval(APP_SHOWN).await, false);
+    let problems = unexpected(&page, &["/v1/ops/", "/v1/session", "/v1/stream"]);
+    assert!(
+        problems.is_empty(),
+        "{problems:#?}\n{}",
+        page.describe().await
+    );
 }
 
 /// An event id no other run uses.
@@ -226,8 +462,11 @@ async fn the_language_switch_turns_every_text_into_english_and_back() {
         1
     );
 
-    // The choice outlives a reload.
+    // The choice outlives a reload (and the session does: once the page
+    // knows, the header shows who is signed in, moving the button).
     page.reload().await;
+    page.wait_for("the page to be signed in after a reload", SIGNED_IN)
+        .await;
     wait_translated(&page, "en").await;
 
     page.click("#lang-switch").await;
@@ -423,7 +662,7 @@ async fn every_screen_shows_the_border_queue_scenario_and_is_saved_as_a_screensh
         .await;
     // Opened first, so that the overview's live list fills as the events come.
     let page = open(&host, &browser, "").await;
-    let mut simulate = cityhub();
+    let mut simulate = host.cli();
     simulate
         .args(["simulate", "--url", &host.url(""), "--seed", "7"])
         .args(["--scenario", "border-queue", "--duration", "6h"])

@@ -25,8 +25,8 @@ async fn head_only(host: &Host, len: usize) -> (u16, Value) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut conn = tokio::net::TcpStream::connect(host.addr).await.unwrap();
     let head = format!(
-        "POST /v1/events HTTP/1.1\r\nhost: {}\r\ncontent-type: {BATCH}\r\ncontent-length: {len}\r\n\r\n",
-        host.addr
+        "POST /v1/events HTTP/1.1\r\nhost: {}\r\nauthorization: Bearer {}\r\ncontent-type: {BATCH}\r\ncontent-length: {len}\r\n\r\n",
+        host.addr, host.token
     );
     conn.write_all(head.as_bytes()).await.unwrap();
     let mut buf = Vec::new();

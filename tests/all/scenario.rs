@@ -20,7 +20,7 @@ use std::{
 
 use serde_json::Value;
 
-use crate::support::{Host, cityhub, write_demo_city};
+use crate::support::{Host, cityhub, client_with, create_token, unique_name, write_demo_city};
 
 /// Waits until every route has delivered everything in the log.
 async fn drained(host: &Host) {
@@ -66,7 +66,8 @@ async fn the_border_queue_makes_the_ioc_raise_one_critical_alert_with_the_sender
     });
     let host = Host::start_with(&config);
     let record = tmp.path().join("jam.jsonl");
-    let out = cityhub()
+    let out = host
+        .cli()
         .args(["simulate", "--url", &host.url(""), "--seed", "7"])
         .args(["--scenario", "border-queue", "--duration", "6h"])
         .args(["--speed", "100000", "--rate", "20000", "--json", "--record"])
@@ -256,7 +257,9 @@ async fn the_demo_reaches_a_steady_state_with_every_plugin_producing_outputs() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let http = reqwest::Client::new();
+    // The demo makes its own tokens (source, operator); the test reads the
+    // routes with an admin token of its own in the same store.
+    let http = client_with(&create_token(&config, "admin", &unique_name("e2e-admin")));
     let url = format!("http://{port}/v1/routes");
     let deadline = Instant::now() + Duration::from_secs(80);
     let mut silent: Vec<String> = Vec::new();

@@ -280,6 +280,8 @@ fn against(host: &Host, dir: &Path, extra: &[&str]) -> (Value, Vec<Value>) {
     let mut args = vec![
         "--url",
         &url,
+        "--token",
+        &host.token,
         "--speed",
         "1000000",
         "--json",
@@ -324,6 +326,27 @@ async fn every_event_sent_to_a_real_host_is_stored() {
             .contains("Lạng Sơn"),
         "{beds:#?}"
     );
+
+    // Without a token, or with one that cannot post events, nothing is
+    // sent and the error says which role is needed and how to get a token.
+    let url = format!("http://{}", host.addr);
+    let operator = host.token_for("operator").await;
+    for (token, says) in [
+        ("", "needs an API token"),
+        (
+            operator.as_str(),
+            "has role `operator`, which cannot post events",
+        ),
+    ] {
+        let out = simulate(&["--url", &url, "--events", "10", "--token", token]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(says) && err.contains("cityhub token create --role source --name NAME"),
+            "{err}"
+        );
+    }
+    assert_eq!(stored_ids(&host).await.len(), sent.len());
 }
 
 #[tokio::test]

@@ -1,12 +1,20 @@
 //! A real `cityhub serve` process for a test: its own folder, city.toml and
 //! SQLite file, a free port, and its JSON logs captured for assertions.
+//!
+//! Every API call needs a token: before `serve`, [`Host`] makes an admin
+//! token in the host's store (`cityhub token create --role admin`), its
+//! `http` client sends it on every request, [`Host::cli`] gives it to CLI
+//! commands, and [`Host::token_for`] makes tokens of other roles.
 
 use std::{
     io::{BufRead, BufReader},
     net::SocketAddr,
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
-    sync::{Arc, Mutex},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU32, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -134,12 +142,60 @@ pub fn write_city(dir: &Path, plugins: &[PluginSpec]) -> PathBuf {
     file
 }
 
+/// A token name no other host of this test process (or of another process
+/// on the same store) uses: `PREFIX-PID-N`.
+pub fn unique_name(prefix: &str) -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("{prefix}-{}-{n}", std::process::id())
+}
+
+/// `cityhub token create --role ROLE --name NAME --config CONFIG`: the
+/// token it prints (only the token, on stdout).
+pub fn create_token(config: &Path, role: &str, name: &str) -> String {
+    let out = cityhub()
+        .args([
+            "token", "create", "--role", role, "--name", name, "--config",
+        ])
+        .arg(config)
+        .output()
+        .unwrap();
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert!(
+        out.status.success() && token.starts_with("chub_"),
+        "`cityhub token create --role {role} --name {name}` failed ({}):\n--- stdout\n{token}\n--- stderr\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    token
+}
+
+/// A client sending `Authorization: Bearer TOKEN` on every request.
+pub fn client_with(token: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    let mut value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}")).unwrap();
+    value.set_sensitive(true);
+    headers.insert(reqwest::header::AUTHORIZATION, value);
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+/// GETs `url` with `http` and returns the JSON body (any status).
+pub async fn get_json_with(http: &reqwest::Client, url: &str) -> Value {
+    http.get(url).send().await.unwrap().json().await.unwrap()
+}
+
 /// A running host. Killed when dropped.
 pub struct Host {
     child: Child,
     pub addr: SocketAddr,
     logs: Arc<Mutex<Vec<Value>>>,
+    /// Sends the admin token on every request.
     pub http: reqwest::Client,
+    /// The admin token made for this host before it started.
+    pub token: String,
 }
 
 impl Host {
@@ -155,13 +211,15 @@ impl Host {
         Self::start_logging(config, "info,cityhub_api=warn,tower_http=warn")
     }
 
-    /// Like [`Host::start_with`], with `RUST_LOG` = `filter`.
+    /// Like [`Host::start_with`], with `RUST_LOG` = `filter`. Makes the
+    /// admin token first, in the store `config` names.
     pub fn start_logging(config: &Path, filter: &str) -> Self {
         Self::start_env(config, filter, &[])
     }
 
     /// Like [`Host::start_logging`], with `env` set on the host process too.
     pub fn start_env(config: &Path, filter: &str, env: &[(&str, &str)]) -> Self {
+        let token = create_token(config, "admin", &unique_name("e2e-admin"));
         let mut child = cityhub()
             .args([
                 "--log-format",
@@ -206,12 +264,32 @@ impl Host {
             child,
             addr,
             logs,
-            http: reqwest::Client::new(),
+            http: client_with(&token),
+            token,
         }
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
+    }
+
+    /// A new token of `role` (`operator`, `integrator`, `source`, `admin`),
+    /// made through `POST /v1/tokens` with the admin token.
+    pub async fn token_for(&self, role: &str) -> String {
+        let name = unique_name(&format!("e2e-{role}"));
+        let (status, body) = self
+            .post_json("/v1/tokens", json!({"name": name, "role": role}))
+            .await;
+        assert_eq!(status, 201, "POST /v1/tokens for role `{role}`: {body:#}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// `cityhub` with `CITYHUB_TOKEN` = the admin token, for the commands
+    /// that talk to this host (`--server`/`--url` still name it).
+    pub fn cli(&self) -> Command {
+        let mut cmd = cityhub();
+        cmd.env("CITYHUB_TOKEN", &self.token);
+        cmd
     }
 
     /// POSTs `events` in batch mode.
@@ -227,14 +305,7 @@ impl Host {
 
     /// GETs `path` and returns the JSON body (any status).
     pub async fn get_json(&self, path: &str) -> Value {
-        self.http
-            .get(self.url(path))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        get_json_with(&self.http, &self.url(path)).await
     }
 
     /// POSTs `body` as JSON to `path`; returns the status and the JSON body.

@@ -203,7 +203,10 @@ async fn upgrade_under_load_loses_nothing_refuses_a_broken_version_and_rolls_bac
     let (text, _) = expect(
         0,
         &["plugin", "status", "--config", config.to_str().unwrap()],
-        &[("CITYHUB_SERVER", &host.url(""))],
+        &[
+            ("CITYHUB_SERVER", &host.url("")),
+            ("CITYHUB_TOKEN", &host.token),
+        ],
     );
     assert!(
         text.contains("hostile: version 1.2.0 was refused, 1.1.0 serves on: plugin `hostile`: its manifest says `world = \"0.2.0\"`"),

@@ -9,7 +9,8 @@
 //! failed or non-2xx/3xx request from the moment it opens. A [`Page`] loads
 //! URLs, evaluates JavaScript (JSON values, promises awaited), waits for a
 //! condition (polled every 50 ms, [`TIMEOUT`] at most), clicks, types and
-//! takes PNG screenshots. Every failure panics with what was waited for, what
+//! takes PNG screenshots; [`Page::sign_in`] signs the dashboard in with a
+//! token (`sign_in.rs`). Every failure panics with what was waited for, what
 //! the page showed and what it reported. Chromium is killed when the
 //! [`Browser`] is dropped, and a missing Chromium fails the test (it is never
 //! skipped): `.ci/run` installs it.
@@ -19,12 +20,14 @@ mod chromium;
 mod events;
 mod input;
 mod page;
+mod sign_in;
 mod tests;
 
 use std::time::Duration;
 
 pub use chromium::Browser;
 pub use page::Page;
+pub use sign_in::SIGNED_IN;
 
 /// How long a wait on the page lasts at most: generous, since the tests run
 /// in parallel with others on small machines; no test asserts a time.

@@ -56,7 +56,7 @@ use serde_json::{Value, json};
 use browser::Page;
 use measure::{Clock, Pace, max_lag, show, window};
 use stats::{ON_SCREEN, Phase, Spread, ratio};
-use support::{Host, cityhub, write_demo_city};
+use support::{Host, write_demo_city};
 
 /// Markers on `#/overview` idle.
 const IDLE_MARKERS: usize = 30;
@@ -188,9 +188,10 @@ async fn run() {
     ));
 }
 
-/// `cityhub simulate --url HOST --json ARGS…`, its output captured.
+/// `cityhub simulate --url HOST --json ARGS…` with the host's token, its
+/// output captured.
 fn simulate(host: &Host, args: &[&str]) -> tokio::process::Command {
-    let mut cmd = tokio::process::Command::from(cityhub());
+    let mut cmd = tokio::process::Command::from(host.cli());
     cmd.args(["simulate", "--url", &host.url(""), "--json"])
         .args(args)
         .stdin(Stdio::null())

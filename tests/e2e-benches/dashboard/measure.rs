@@ -52,16 +52,12 @@ impl Clock {
     }
 }
 
-/// The dashboard on `#/overview`, its stream connected, its KPI tiles
-/// filled, and the probe installed with its own stream open.
+/// The dashboard on `#/overview`, signed in with the host's admin token
+/// (the probe posts its markers from the page), its stream connected, its
+/// KPI tiles filled, and the probe installed with its own stream open.
 pub async fn open(host: &Host, browser: &Browser) -> Page {
     let page = browser.new_page().await;
-    page.goto(&host.url("/#/overview")).await;
-    page.wait_for(
-        "the live stream to open",
-        "document.body.dataset.live === 'connected'",
-    )
-    .await;
+    page.sign_in(&host.url(""), &host.token, "#/overview").await;
     page.wait_for(
         "the KPI tiles",
         "document.querySelector('#kpi-tiles [data-kpi-sector]')",
