@@ -111,7 +111,26 @@ async fn run_http(
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move { axum::serve(listener, app).await });
     let url = format!("http://{addr}/v1/events");
-    let client = reqwest::Client::new();
+    // A `source` token, as a sensor gateway would hold (one lookup per request).
+    let token = cityhub_api::auth::issue_token(
+        &store,
+        "bench-source",
+        cityhub_auth::Role::Source,
+        "cli:bench",
+        "cli",
+    )
+    .await
+    .expect("a token")
+    .token;
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().expect("a header"),
+    );
+    let client = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("a client");
 
     let t = Instant::now();
     let mut tasks = Vec::new();

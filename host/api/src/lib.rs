@@ -8,13 +8,24 @@
 //! - `/v1/ops/…`: [`routes::ops`] (the operations centre's read model).
 //! - `GET /metrics`: [`routes::metrics`] (Prometheus).
 //! - `/open311/v2/…`: [`routes::open311`] (GeoReport v2, its own error format).
+//! - `/v1/tokens`, `GET /v1/audit`: [`routes::tokens`], [`routes::audit`]
+//!   (admins: API tokens, the audit log).
+//! - `/v1/session`: [`routes::session`] (the dashboard's cookie sign-in).
 //! - `GET /v1/openapi.json`: [`openapi`], the OpenAPI document of all of the
 //!   above, generated from the handlers.
+//!
+//! Every endpoint but `GET /healthz` and signing in and out needs an API
+//! token (`Authorization: Bearer <token>` or the session cookie) whose role
+//! holds the endpoint's permission ([`auth`]; the table is in
+//! cityhub-auth): `401 unauthenticated` without a valid one, `403
+//! forbidden` with a role that lacks it. Changes made through the API are
+//! recorded in the store's audit log with the token's name as actor.
 //!
 //! Every error is JSON, `{"error": {"code", "message", "field"}}`
 //! ([`ErrorBody`]), with a stable `code` ([`ApiError`]); server-side failures
 //! are logged in full and answered with a generic message.
 
+pub mod auth;
 mod error;
 pub mod limits;
 pub mod openapi;
@@ -28,7 +39,7 @@ pub use state::{ApiConfig, AppState};
 
 use std::sync::Arc;
 
-use axum::{Extension, Router};
+use axum::{Extension, Router, http::Method};
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -48,15 +59,37 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Every documented route, with the document's fixed part.
+///
+/// Each resource router is guarded ([`auth::guard`]) with the permission
+/// its operations need (the table in cityhub-auth's docs); `/healthz`,
+/// signing in and out are open.
 fn documented(state: &AppState) -> OpenApiRouter<AppState> {
+    use auth::Format::{GeoReport, Json};
+    use cityhub_auth::Permission as P;
+    let guard = |router, format, need: auth::Need| auth::guard(router, state, format, need);
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
-        .merge(routes::events::router())
-        .merge(routes::stream::router())
+        .merge(guard(routes::events::router(), Json, |m| {
+            Some(if *m == Method::POST { P::IngestEvents } else { P::ReadEvents })
+        }))
+        .merge(guard(routes::stream::router(), Json, |_| Some(P::ReadEvents)))
         .merge(routes::health::router())
-        .merge(routes::metrics::router())
-        .merge(routes::delivery::router())
-        .merge(routes::deadletters::router())
-        .merge(routes::ops::router())
-        .merge(routes::open311::router(state))
-        .routes(routes!(openapi::document))
+        .merge(guard(routes::metrics::router(), Json, |_| Some(P::ReadMetrics)))
+        .merge(guard(routes::delivery::router(), Json, |_| Some(P::ManageDelivery)))
+        .merge(guard(routes::deadletters::router(), Json, |_| Some(P::ManageDelivery)))
+        .merge(guard(routes::ops::router(), Json, |m| {
+            Some(if *m == Method::POST { P::ActOnAlerts } else { P::ReadOps })
+        }))
+        .merge(guard(routes::open311::router(state), GeoReport, |m| {
+            Some(if *m == Method::POST { P::IngestEvents } else { P::ReadOps })
+        }))
+        .merge(guard(routes::tokens::router(), Json, |_| Some(P::Administer)))
+        .merge(guard(routes::audit::router(), Json, |_| Some(P::Administer)))
+        .merge(guard(routes::session::router(), Json, |m| {
+            (*m == Method::GET || *m == Method::HEAD).then_some(P::ReadApiDoc)
+        }))
+        .merge(guard(
+            OpenApiRouter::new().routes(routes!(openapi::document)),
+            Json,
+            |_| Some(P::ReadApiDoc),
+        ))
 }

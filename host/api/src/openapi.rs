@@ -35,11 +35,40 @@ use crate::ApiError;
         (name = "ops", description = "The operations centre: KPIs, alerts, incidents, map, health."),
         (name = "health", description = "Liveness and metrics."),
         (name = "open311", description = "Open311 GeoReport v2 (JSON only), with its own error format `[{\"code\", \"description\"}]`."),
+        (name = "access", description = "API tokens, the audit log (admins) and the dashboard's sign-in."),
         (name = "meta", description = "This document."),
-    )
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
 )]
 #[derive(Debug)]
 pub struct ApiDoc;
+
+/// Declares the `bearer` security scheme every operation needs unless it
+/// says `security(())` (`/healthz`, signing in and out).
+#[derive(Debug)]
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        doc.components.get_or_insert_with(Default::default).add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token (`chub_…`) from `cityhub token create --role ROLE --name NAME` \
+                         or `POST /v1/tokens`, sent as `Authorization: Bearer <token>` (the \
+                         dashboard sends the `cityhub_session` cookie instead). A role lacking the \
+                         operation's permission gets `403 forbidden`; roles: admin, integrator, \
+                         operator, source.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// A CloudEvent in the JSON format (CloudEvents 1.0 structured mode):
 /// the required attributes, the optional ones, any extension attributes

@@ -6,6 +6,8 @@ use cityhub_bus::Bus;
 use cityhub_cloudevents::http::Limits;
 use cityhub_config::Open311Config;
 
+use crate::auth::AuthStats;
+
 use crate::{
     limits::InputLimits,
     routes::{open311::Stats, stream::Streams},
@@ -25,6 +27,8 @@ pub struct ApiConfig {
     pub open311: Option<Arc<Open311Config>>,
     /// The Open311 endpoint's counters (`/metrics`).
     pub open311_stats: Arc<Stats>,
+    /// Failed authentications: counters (`/metrics`) and the audit rate cap.
+    pub auth: Arc<AuthStats>,
     /// The live streams (`GET /v1/stream`): counters, and
     /// [`Streams::close`] to end them when the host shuts down.
     pub streams: Arc<Streams>,
@@ -39,6 +43,7 @@ impl Default for ApiConfig {
             open311: None,
             open311_stats: Arc::default(),
             streams: Arc::default(),
+            auth: Arc::default(),
         }
     }
 }

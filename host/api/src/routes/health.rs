@@ -28,6 +28,7 @@ pub struct Health {
     get,
     path = "/healthz",
     tag = "health",
+    security(()),
     responses(
         (status = 200, description = "Up, and the store answers", body = Health),
         (status = 500, description = "The store does not answer (`internal`)", body = ErrorBody),

@@ -88,6 +88,14 @@ async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, Api
             n as f64,
         );
     }
+    e.family(
+        "cityhub_auth_failures_total",
+        "counter",
+        "Requests refused by authentication, by reason (missing, unknown, revoked, forbidden, cross_origin).",
+    );
+    for (reason, n) in state.config.auth.counts() {
+        e.sample("cityhub_auth_failures_total", &[("reason", reason)], n as f64);
+    }
     let letters = store
         .dead_letter_counts()
         .await
@@ -324,14 +332,6 @@ fn routes(e: &mut Exposition, routes: &[cityhub_bus::RouteInfo]) {
         &|s| &s.skipped,
     );
     e.family(
-        "cityhub_route_delivery_seconds",
-        "histogram",
-        "From an event's arrival in the log to the commit of its plugin's outputs.",
-    );
-    for r in routes {
-        histogram(
-            e,
-    e.family(
         "cityhub_route_withheld_total",
         "counter",
         "Events not delivered because the plugin is not approved for their data class.",
@@ -349,6 +349,14 @@ fn routes(e: &mut Exposition, routes: &[cityhub_bus::RouteInfo]) {
             );
         }
     }
+    e.family(
+        "cityhub_route_delivery_seconds",
+        "histogram",
+        "From an event's arrival in the log to the commit of its plugin's outputs.",
+    );
+    for r in routes {
+        histogram(
+            e,
             "cityhub_route_delivery_seconds",
             &r.stats.latency,
             &[

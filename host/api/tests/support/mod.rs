@@ -1,11 +1,13 @@
 //! An in-process host for the API's tests: a real SQLite file, a bus with
-//! no plugins, the whole router served on a loopback port.
+//! no plugins, the whole router served on a loopback port (with the peer's
+//! address, as `cityhub serve` does), and an admin token its client sends.
 
 #![allow(dead_code)]
 
-use std::{sync::Arc, time::Duration};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
-use cityhub_api::{ApiConfig, AppState, routes::stream::Streams};
+use cityhub_api::{ApiConfig, AppState, auth::issue_token, routes::stream::Streams};
+use cityhub_auth::Role;
 use cityhub_bus::{Bus, BusOptions};
 use cityhub_cloudevents::CloudEvent;
 use cityhub_store::Store;
@@ -19,8 +21,10 @@ pub struct Host {
     pub bus: Arc<Bus>,
     /// Its live streams.
     pub streams: Arc<Streams>,
-    /// A client for it.
+    /// A client for it that sends [`Host::admin`] as a bearer token.
     pub client: reqwest::Client,
+    /// The admin token `client` sends, named `test-admin`.
+    pub admin: String,
     _dir: tempfile::TempDir,
 }
 
@@ -56,14 +60,36 @@ impl Host {
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
-        tokio::spawn(async move { axum::serve(listener, app).await });
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+        });
+        let admin = token(&bus, Role::Admin, "test-admin").await;
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {admin}").parse().expect("a header value"),
+        );
+        let client = reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .expect("a client");
         Self {
             base,
             bus,
             streams,
-            client: reqwest::Client::new(),
+            client,
+            admin,
             _dir: dir,
         }
+    }
+
+    /// A new token of `role` named `name` (made as `cityhub token create` does).
+    pub async fn token(&self, role: Role, name: &str) -> String {
+        token(&self.bus, role, name).await
     }
 
     /// The URL of `path`.
@@ -115,6 +141,13 @@ impl Host {
             })
             .collect()
     }
+}
+
+async fn token(bus: &Bus, role: Role, name: &str) -> String {
+    issue_token(bus.store(), name, role, "cli:test", "cli")
+        .await
+        .expect("make a token")
+        .token
 }
 
 /// A structured-mode CloudEvent of type `ty` with id `id`.
