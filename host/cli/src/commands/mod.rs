@@ -2,6 +2,7 @@
 //! `plugin status|resume` talk to a running host through [`crate::client`];
 //! `bench` starts hosts of its own (this binary) and loads them over HTTP.
 
+mod audit;
 mod bench;
 mod check;
 mod deadletters;
@@ -11,6 +12,7 @@ mod registry;
 mod replay;
 mod serve;
 mod simulate;
+mod token;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -65,6 +67,13 @@ enum Command {
     /// plugin (city.toml), run the simulator on it, print where to look;
     /// until Ctrl-C.
     Demo(demo::Args),
+    /// Make, list and revoke the host's API tokens (offline, on the store
+    /// of city.toml); `token create` prints only the token.
+    #[command(subcommand)]
+    Token(token::Command),
+    /// Show the audit log: sign-in failures, token changes, installs,
+    /// upgrades, config changes, replays and alert actions (offline).
+    Audit(audit::Args),
 }
 
 /// Runs the parsed command. An error answer of the API is printed as its
@@ -81,6 +90,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(args) => bench::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Token(cmd) => token::run(cmd),
+        Command::Audit(args) => audit::run(args),
     };
     match result {
         Err(e) => match e.downcast::<ApiError>() {
