@@ -1,14 +1,22 @@
-//! `cityhub demo`: the whole city on one command, from a fresh clone. Builds
-//! and starts the host ([`host`]: `serve --config city.toml --build` as a
-//! child of this binary, on embedded SQLite as city.toml says), waits for
-//! `/healthz`, prints where to look, and runs the simulator: ordinary days
+//! `cityhub demo`: the whole city on one command, from a fresh clone. Makes
+//! its tokens ([`tokens`]: `source` for the simulator, `operator` for the
+//! dashboard), builds and starts the host ([`host`]: `serve --config
+//! city.toml --build` as a child of this binary, on embedded SQLite as
+//! city.toml says), waits for `/healthz`, prints where to look with a
+//! ready sign-in link, and runs the simulator: ordinary days
 //! in every sector, and two simulated hours in, the fruit-season jam at
 //! Hữu Nghị. Runs until Ctrl-C (or `--for`), then stops the simulator,
 //! prints its summary, and stops the host gently.
 
 mod host;
+mod tokens;
 
-use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    process::ExitCode,
+    time::Duration,
+};
 
 use anyhow::Context;
 use cityhub_config::CityConfig;
@@ -85,7 +93,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let listen = args.listen.unwrap_or(config.server.listen);
     let folder = args.config.parent().map(PathBuf::from).unwrap_or_default();
     let log = folder.join(".cityhub").join("demo-host.log");
-    crate::client::block_on(demo(args, listen, log, start))?
+    // The store the host will open (`serve` reads the same variable).
+    let store = std::env::var("CITYHUB_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or(config.store_url);
+    crate::client::block_on(demo(args, listen, log, start, store))?
 }
 
 async fn demo(
@@ -93,7 +106,9 @@ async fn demo(
     listen: SocketAddr,
     log: PathBuf,
     start: SimTime,
+    store: String,
 ) -> anyhow::Result<ExitCode> {
+    let tokens = tokens::make(&store).await?;
     let mut progress = Progress::new();
     let mut host =
         host::Host::start(&args.config, listen, !args.no_build, log, &mut progress).await?;
@@ -114,9 +129,13 @@ async fn demo(
         // Keep the sender alive until the simulator has seen it.
         std::future::pending::<()>().await;
     });
-    print!("{}", where_to_look(&host, args.speed, start));
+    print!(
+        "{}",
+        where_to_look(&host, &tokens, &args.config, args.speed, start)
+    );
     let plan = Plan {
         url: host.url.clone(),
+        token: Some(tokens.simulator.clone()),
         seed: args.seed,
         speed: args.speed,
         rate: 5000.0,
@@ -141,12 +160,21 @@ async fn demo(
 }
 
 /// The block printed once the host answers.
-fn where_to_look(host: &host::Host, speed: f64, start: SimTime) -> String {
+fn where_to_look(
+    host: &host::Host,
+    tokens: &tokens::Tokens,
+    config: &Path,
+    speed: f64,
+    start: SimTime,
+) -> String {
     let u = &host.url;
     let hour = 3600.0 / speed;
     format!(
         "\ncityhub demo: Lạng Sơn simulated from {start} at {speed}× (a simulated hour every {hour:.0} s);\n\
          the fruit-season jam at Hữu Nghị (QL1A) begins {lead} simulated hours in (≈{lead_wall:.0} s from now).\n\n\
+         Đăng nhập Trung tâm điều hành (mã cán bộ điều hành `{operator_name}`, chỉ hiện lần này):\n\
+         Sign in to the operations centre (the operator token `{operator_name}`, shown only now):\n\
+         \x20 {u}/#token={operator}\n\n\
          \x20 dashboard        {u}/   (Vietnamese; the language button switches to English)\n\
          \x20 ops API          {u}/v1/ops/alerts, kpis, incidents, map, health\n\
          \x20 live events      {u}/v1/stream?type=city.ioc.>   (server-sent events)\n\
@@ -155,7 +183,12 @@ fn where_to_look(host: &host::Host, speed: f64, start: SimTime) -> String {
          \x20 API document     {u}/v1/openapi.json\n\
          \x20 metrics          {u}/metrics\n\
          \x20 host log         {log}\n\n\
+         The API needs a token too (`Authorization: Bearer`); an admin's, for every endpoint:\n\
+         \x20 cityhub token create --role admin --name your-name --config {config}\n\n\
          Ctrl-C stops the simulator, then the host.\n\n",
+        operator = tokens.operator,
+        operator_name = tokens::OPERATOR,
+        config = config.display(),
         start = start.rfc3339(),
         lead = LEAD_IN / 3600,
         lead_wall = LEAD_IN as f64 / speed,
