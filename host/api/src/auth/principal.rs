@@ -61,6 +61,26 @@ impl Caller {
     }
 }
 
+impl Caller {
+    /// Appends [`Caller::entry`] to the audit log. A failure to record is
+    /// logged, not answered: the action itself has happened.
+    pub async fn record(
+        &self,
+        store: &cityhub_store::Store,
+        action: &str,
+        target: &str,
+        detail: serde_json::Value,
+    ) {
+        if let Err(e) = store.audit(self.entry(action, target, detail)).await {
+            tracing::warn!(
+                action,
+                target,
+                "could not record an action in the audit log: {e}"
+            );
+        }
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = ApiError;
 

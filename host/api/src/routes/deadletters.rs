@@ -206,6 +206,7 @@ async fn one(
 )]
 async fn replay_one(
     State(state): State<AppState>,
+    caller: crate::auth::Caller,
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<Replaying>), ApiError> {
     let id = parse_id(&id)?;
@@ -228,6 +229,9 @@ async fn replay_one(
     let bus = state.bus.clone();
     let replaying =
         ApiError::detached(async move { bus.replay_dead_letters(None, Some(&[id])).await }).await?;
+    caller
+        .record(state.bus.store(), "deadletters.replayed", "deadletters", json!({"ids": replaying}))
+        .await;
     Ok((StatusCode::ACCEPTED, Json(Replaying { replaying })))
 }
 
@@ -246,6 +250,7 @@ async fn replay_one(
 )]
 async fn replay_many(
     State(state): State<AppState>,
+    caller: crate::auth::Caller,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<Replaying>), ApiError> {
     let v: Value = if body.is_empty() {
@@ -277,6 +282,9 @@ async fn replay_many(
     let replaying =
         ApiError::detached(async move { bus.replay_dead_letters(route.as_deref(), None).await })
             .await?;
+    caller
+        .record(state.bus.store(), "deadletters.replayed", "deadletters", json!({"ids": replaying}))
+        .await;
     Ok((StatusCode::ACCEPTED, Json(Replaying { replaying })))
 }
 
