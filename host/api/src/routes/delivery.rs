@@ -253,6 +253,7 @@ async fn one(
 )]
 async fn replay(
     State(state): State<AppState>,
+    caller: crate::auth::Caller,
     Path(name): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<ReplayStarted>), ApiError> {
@@ -284,6 +285,10 @@ async fn replay(
     };
     let (bus, route) = (state.bus.clone(), name.clone());
     let (from, to) = ApiError::detached(async move { bus.replay(&route, from).await }).await?;
+    let detail = serde_json::json!({"from": from, "to": to});
+    caller
+        .record(state.bus.store(), "route.replayed", &name, detail)
+        .await;
     Ok((
         StatusCode::ACCEPTED,
         Json(ReplayStarted {
@@ -343,10 +348,15 @@ async fn plugins(State(state): State<AppState>) -> Json<PluginList> {
 )]
 async fn resume(
     State(state): State<AppState>,
+    caller: crate::auth::Caller,
     Path(name): Path<String>,
 ) -> Result<Json<Resumed>, ApiError> {
     let (bus, plugin) = (state.bus.clone(), name.clone());
     let resumed = ApiError::detached(async move { bus.resume(&plugin).await }).await?;
+    let detail = serde_json::json!({"resumed": resumed});
+    caller
+        .record(state.bus.store(), "plugin.resumed", &name, detail)
+        .await;
     Ok(Json(Resumed {
         plugin: name,
         resumed,

@@ -285,6 +285,7 @@ pub struct ActionBody {
 )]
 pub async fn act(
     State(state): State<AppState>,
+    caller: crate::auth::Caller,
     Path((id, action)): Path<(String, String)>,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<Alert>), ApiError> {
@@ -325,6 +326,10 @@ pub async fn act(
     } else {
         StatusCode::ACCEPTED
     };
+    let record = format!("alert.{}", audit_verb(&action));
+    caller
+        .record(state.bus.store(), &record, &id, json!({"action": action}))
+        .await;
     Ok((status, Json(with_actions(&state, &id).await?)))
 }
 
@@ -561,5 +566,15 @@ mod tests {
         );
         let e = one_of("state", "open,closed", &STATES).unwrap_err();
         assert!(e.message.contains("`closed`"));
+    }
+}
+
+/// The audit action's verb for an alert action: `acked`, `assigned`, `resolved`.
+fn audit_verb(action: &str) -> &str {
+    match action {
+        "ack" => "acked",
+        "assign" => "assigned",
+        "resolve" => "resolved",
+        other => other,
     }
 }
