@@ -207,6 +207,41 @@ fn install_refuses_what_it_must_and_installs_what_is_approved() {
     );
     assert!(!dir.join(".cityhub/plugins/hostile").exists());
 
+    // The audit log of the city's store says who approved, installed and
+    // removed it, from the command line.
+    let (out, _) = expect(0, &["audit", "--json", "--config", &trusted], &[]);
+    let records: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let actions: Vec<&str> = records
+        .iter()
+        .filter(|r| r["target"] == "hostile")
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["plugin.approved", "plugin.installed", "plugin.removed"],
+        "{out}"
+    );
+    for r in &records {
+        assert!(r["actor"].as_str().unwrap().starts_with("cli:"), "{r}");
+    }
+    let approved = &records
+        .iter()
+        .find(|r| r["action"] == "plugin.approved")
+        .unwrap()["detail"];
+    assert_eq!(
+        approved["grants"],
+        serde_json::json!(["log", "state", "clock"]),
+        "{out}"
+    );
+    assert_eq!(
+        approved["data_classes"],
+        serde_json::json!(["personal"]),
+        "{out}"
+    );
+
     // A package changed on the registry's disk is refused on download.
     for entry in walk(&blobs.join("sha256")) {
         let mut bytes = std::fs::read(&entry).unwrap();

@@ -293,4 +293,47 @@ async fn upgrade_under_load_loses_nothing_refuses_a_broken_version_and_rolls_bac
         ],
         "{announced:#?}"
     );
+
+    // The audit log holds who did each of it: the host for what it swapped
+    // in or refused and for each reload of city.toml, the command line for
+    // the rollbacks.
+    let audit = host.get_json("/v1/audit?limit=1000").await;
+    let records = audit["records"].as_array().unwrap();
+    let by = |action: &str| -> Vec<&Value> {
+        records.iter().filter(|r| r["action"] == action).collect()
+    };
+    let upgraded: Vec<(&str, &str)> = by("plugin.upgraded")
+        .iter()
+        .map(|r| {
+            assert_eq!(
+                (&r["actor"], &r["target"]),
+                (&json!("host"), &json!("hostile"))
+            );
+            (
+                r["detail"]["from"].as_str().unwrap(),
+                r["detail"]["to"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        upgraded,
+        [("1.0.0", "1.1.0"), ("1.1.0", "1.0.0")],
+        "{audit:#}"
+    );
+    let failed: Vec<&str> = by("plugin.upgrade-failed")
+        .iter()
+        .map(|r| r["detail"]["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(failed, ["1.1.0", "1.2.0"], "{audit:#}");
+    let rollbacks = by("plugin.rolled-back");
+    assert_eq!(rollbacks.len(), 2, "{audit:#}");
+    for r in rollbacks {
+        assert!(r["actor"].as_str().unwrap().starts_with("cli:"), "{r:#}");
+        assert_eq!(r["origin"], "cli", "{r:#}");
+    }
+    let reloads = by("config.changed");
+    assert!(
+        reloads.iter().any(|r| r["detail"]["applied"] == true),
+        "{audit:#}"
+    );
 }

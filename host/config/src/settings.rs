@@ -39,15 +39,7 @@ pub struct InstallSettings {
 impl InstallSettings {
     /// Reads them from `file`; every error in those parts at once.
     pub fn load(file: &Path) -> Result<Self, Diagnostics> {
-        let text = crate::city::read(file)?;
-        let raw: RawCity = toml::from_str(&text).map_err(|e| {
-            Diagnostics(vec![Diagnostic::at(
-                file,
-                &text,
-                e.span().unwrap_or(0..0),
-                e.message().trim(),
-            )])
-        })?;
+        let (text, raw) = read_raw(file)?;
         let mut c = Checker {
             file,
             text: &text,
@@ -100,4 +92,37 @@ impl InstallSettings {
             routes,
         })
     }
+}
+
+/// `[store] url` of `file`, read without checking the rest: for the
+/// commands that work on the city's store offline (`cityhub token`,
+/// `cityhub audit`, the audit records of the plugin commands), which must
+/// work whatever else city.toml holds (no plugins yet, say).
+pub fn store_url(file: &Path) -> Result<String, Diagnostics> {
+    let (text, raw) = read_raw(file)?;
+    let mut c = Checker {
+        file,
+        text: &text,
+        errors: Diagnostics::default(),
+    };
+    let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    match c.store_url(&raw.store, &base) {
+        Some(url) if c.errors.is_empty() => Ok(url),
+        _ => Err(c.errors),
+    }
+}
+
+/// The text of `file` and its TOML structure (an error located in it when
+/// it is not valid TOML or has unknown keys).
+fn read_raw(file: &Path) -> Result<(String, RawCity), Diagnostics> {
+    let text = crate::city::read(file)?;
+    let raw: RawCity = toml::from_str(&text).map_err(|e| {
+        Diagnostics(vec![Diagnostic::at(
+            file,
+            &text,
+            e.span().unwrap_or(0..0),
+            e.message().trim(),
+        )])
+    })?;
+    Ok((text, raw))
 }

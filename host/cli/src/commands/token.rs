@@ -8,7 +8,6 @@ use std::{path::PathBuf, process::ExitCode};
 use anyhow::Context;
 use cityhub_api::auth::{TokenError, issue_token, revoke_token};
 use cityhub_auth::Role;
-use cityhub_config::CityConfig;
 use cityhub_store::Store;
 
 use crate::table;
@@ -27,17 +26,14 @@ pub struct StoreArgs {
 impl StoreArgs {
     /// Opens (and migrates) the store.
     pub async fn open(&self) -> anyhow::Result<Store> {
-        let url =
-            match &self.database_url {
-                Some(url) => url.clone(),
-                None => CityConfig::load(&self.config)
-                    .map_err(|d| {
-                        anyhow::anyhow!(
-                            "{d}\n\ncannot find the store: fix city.toml or pass `--database-url`"
-                        )
-                    })?
-                    .store_url,
-            };
+        let url = match &self.database_url {
+            Some(url) => url.clone(),
+            None => cityhub_config::store_url(&self.config).map_err(|d| {
+                anyhow::anyhow!(
+                    "{d}\n\ncannot find the store: fix city.toml or pass `--database-url`"
+                )
+            })?,
+        };
         Ok(Store::open(&url).await?)
     }
 }

@@ -8,6 +8,7 @@ use std::{path::PathBuf, process::ExitCode};
 use anyhow::Context;
 use cityhub_config::{InstallSettings, Installed};
 use cityhub_package::Package;
+use serde_json::json;
 
 use super::{city_file::CityFile, install::refuse};
 use crate::table;
@@ -126,6 +127,8 @@ pub fn rollback(name: &str, args: &CityArgs) -> anyhow::Result<ExitCode> {
     }
     i.write(dir, name)
         .with_context(|| format!("cannot write `{name}`'s installed.toml"))?;
+    let detail = json!({"from": from.to_string(), "to": to.to_string()});
+    super::audit::record(&settings, "plugin.rolled-back", name, detail);
     println!(
         "{name}: {from} → {to}; a running host swaps it in now (`cityhub plugin status` shows it)"
     );
@@ -161,6 +164,8 @@ pub fn remove(name: &str, args: &CityArgs) -> anyhow::Result<ExitCode> {
         city.write(&args.config)?;
     }
     std::fs::remove_dir_all(&dir).with_context(|| format!("cannot delete `{}`", dir.display()))?;
+    let detail = json!({"folder": dir.display().to_string()});
+    super::audit::record(&settings, "plugin.removed", name, detail);
     println!(
         "removed {name}: its table left {} and its packages `{}`",
         args.config.display(),

@@ -3,6 +3,7 @@
 //! plugins of a running host — status, resume.
 
 pub mod build;
+mod audit;
 mod city_file;
 mod install;
 mod installed;
