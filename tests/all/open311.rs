@@ -147,7 +147,10 @@ async fn a_posted_report_is_routed_to_its_agency_with_an_expected_time() {
     assert_eq!(c["dataclass"], "personal");
     assert_eq!(c["subject"], id.as_str());
     // Both in the log at once: the contact right after its report.
-    assert_eq!(contact[0]["seq"].as_i64(), events[0]["seq"].as_i64().map(|s| s + 1));
+    assert_eq!(
+        contact[0]["seq"].as_i64(),
+        events[0]["seq"].as_i64().map(|s| s + 1)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

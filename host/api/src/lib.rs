@@ -69,21 +69,45 @@ fn documented(state: &AppState) -> OpenApiRouter<AppState> {
     let guard = |router, format, need: auth::Need| auth::guard(router, state, format, need);
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(guard(routes::events::router(), Json, |m| {
-            Some(if *m == Method::POST { P::IngestEvents } else { P::ReadEvents })
+            Some(if *m == Method::POST {
+                P::IngestEvents
+            } else {
+                P::ReadEvents
+            })
         }))
-        .merge(guard(routes::stream::router(), Json, |_| Some(P::ReadEvents)))
+        .merge(guard(routes::stream::router(), Json, |_| {
+            Some(P::ReadEvents)
+        }))
         .merge(routes::health::router())
-        .merge(guard(routes::metrics::router(), Json, |_| Some(P::ReadMetrics)))
-        .merge(guard(routes::delivery::router(), Json, |_| Some(P::ManageDelivery)))
-        .merge(guard(routes::deadletters::router(), Json, |_| Some(P::ManageDelivery)))
+        .merge(guard(routes::metrics::router(), Json, |_| {
+            Some(P::ReadMetrics)
+        }))
+        .merge(guard(routes::delivery::router(), Json, |_| {
+            Some(P::ManageDelivery)
+        }))
+        .merge(guard(routes::deadletters::router(), Json, |_| {
+            Some(P::ManageDelivery)
+        }))
         .merge(guard(routes::ops::router(), Json, |m| {
-            Some(if *m == Method::POST { P::ActOnAlerts } else { P::ReadOps })
+            Some(if *m == Method::POST {
+                P::ActOnAlerts
+            } else {
+                P::ReadOps
+            })
         }))
         .merge(guard(routes::open311::router(state), GeoReport, |m| {
-            Some(if *m == Method::POST { P::IngestEvents } else { P::ReadOps })
+            Some(if *m == Method::POST {
+                P::IngestEvents
+            } else {
+                P::ReadOps
+            })
         }))
-        .merge(guard(routes::tokens::router(), Json, |_| Some(P::Administer)))
-        .merge(guard(routes::audit::router(), Json, |_| Some(P::Administer)))
+        .merge(guard(routes::tokens::router(), Json, |_| {
+            Some(P::Administer)
+        }))
+        .merge(guard(routes::audit::router(), Json, |_| {
+            Some(P::Administer)
+        }))
         .merge(guard(routes::session::router(), Json, |m| {
             (*m == Method::GET || *m == Method::HEAD).then_some(P::ReadApiDoc)
         }))

@@ -73,7 +73,7 @@ pub use open311::{
 pub use plugin::{Code, InstalledPackage, PluginEntry};
 pub use route::{Circuit, IngestConfig, Retry, RouteEntry};
 pub use server::ServerConfig;
-pub use settings::{InstallSettings, store_url};
+pub use settings::{Approved, InstallSettings, store_url};
 
 /// The event types the platform itself publishes (source `/cityhub`); routes
 /// may take them `from` like any other. `cityhub.clock.tick` comes every

@@ -42,10 +42,7 @@ impl Checker<'_> {
                 let open311 = raw
                     .open311
                     .is_some()
-                    .then(|| {
-                        [OPEN311_SUBMITTED, OPEN311_CONTACT]
-                            .map(|t| TypePattern::new(t).ok())
-                    })
+                    .then(|| [OPEN311_SUBMITTED, OPEN311_CONTACT].map(|t| TypePattern::new(t).ok()))
                     .into_iter()
                     .flatten()
                     .flatten();

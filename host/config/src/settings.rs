@@ -11,6 +11,10 @@ use cityhub_package::Trust;
 
 use crate::{checker::Checker, raw::RawCity};
 
+/// A plugin's approved `publishes` and `data-classes` as city.toml writes
+/// them (each `None` when absent).
+pub type Approved = (Option<Vec<String>>, Option<Vec<String>>);
+
 /// The install-related parts of city.toml, checked.
 #[derive(Debug)]
 pub struct InstallSettings {
@@ -31,7 +35,7 @@ pub struct InstallSettings {
     /// Every `[plugins.NAME]`'s approved `publishes` and `data-classes` as
     /// written (`None` when absent; checked against the manifest only by
     /// [`crate::CityConfig::load`]).
-    pub approved: BTreeMap<String, (Option<Vec<String>>, Option<Vec<String>>)>,
+    pub approved: BTreeMap<String, Approved>,
     /// Every route's name and the plugin it delivers to (`to`).
     pub routes: Vec<(String, String)>,
 }

@@ -252,7 +252,9 @@ impl Checker<'_> {
             if found.contains(&class) {
                 self.error(
                     item.span(),
-                    format!("data class `{class}` is listed twice in `data-classes`; list each once"),
+                    format!(
+                        "data class `{class}` is listed twice in `data-classes`; list each once"
+                    ),
                 );
             } else {
                 found.push(class);

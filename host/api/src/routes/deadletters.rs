@@ -230,7 +230,12 @@ async fn replay_one(
     let replaying =
         ApiError::detached(async move { bus.replay_dead_letters(None, Some(&[id])).await }).await?;
     caller
-        .record(state.bus.store(), "deadletters.replayed", "deadletters", json!({"ids": replaying}))
+        .record(
+            state.bus.store(),
+            "deadletters.replayed",
+            "deadletters",
+            json!({"ids": replaying}),
+        )
         .await;
     Ok((StatusCode::ACCEPTED, Json(Replaying { replaying })))
 }
@@ -283,7 +288,12 @@ async fn replay_many(
         ApiError::detached(async move { bus.replay_dead_letters(route.as_deref(), None).await })
             .await?;
     caller
-        .record(state.bus.store(), "deadletters.replayed", "deadletters", json!({"ids": replaying}))
+        .record(
+            state.bus.store(),
+            "deadletters.replayed",
+            "deadletters",
+            json!({"ids": replaying}),
+        )
         .await;
     Ok((StatusCode::ACCEPTED, Json(Replaying { replaying })))
 }

@@ -94,7 +94,11 @@ async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, Api
         "Requests refused by authentication, by reason (missing, unknown, revoked, forbidden, cross_origin).",
     );
     for (reason, n) in state.config.auth.counts() {
-        e.sample("cityhub_auth_failures_total", &[("reason", reason)], n as f64);
+        e.sample(
+            "cityhub_auth_failures_total",
+            &[("reason", reason)],
+            n as f64,
+        );
     }
     let letters = store
         .dead_letter_counts()

@@ -421,7 +421,10 @@ data-classes = ["personal"]
             .class_for(&EventType::new(t).unwrap())
             .map(DataClass::to_string)
     };
-    assert_eq!(class("city.fieldreport.contact").as_deref(), Some("personal"));
+    assert_eq!(
+        class("city.fieldreport.contact").as_deref(),
+        Some("personal")
+    );
     assert_eq!(class("city.health.case-report").as_deref(), Some("health"));
     assert_eq!(class("city.fieldreport.submitted"), None);
     let roads = c.plugins.iter().find(|p| p.name == name("roads")).unwrap();
@@ -429,7 +432,11 @@ data-classes = ["personal"]
     // and receives no class unless approved.
     assert_eq!(roads.publishes, roads.manifest.publishes);
     assert!(roads.data_classes.is_empty());
-    let reports = c.plugins.iter().find(|p| p.name == name("reports")).unwrap();
+    let reports = c
+        .plugins
+        .iter()
+        .find(|p| p.name == name("reports"))
+        .unwrap();
     assert_eq!(reports.publishes, [pattern("city.fieldreport.request")]);
     assert_eq!(reports.data_classes, [DataClass::new("personal").unwrap()]);
 }

@@ -145,7 +145,10 @@ async fn audit_records_append_in_order_and_filter(store: Store) {
         action: Some("alert.acked".into()),
         ..AuditQuery::default()
     };
-    assert_eq!(store.audit_log(&by_action).await.unwrap(), std::slice::from_ref(&b));
+    assert_eq!(
+        store.audit_log(&by_action).await.unwrap(),
+        std::slice::from_ref(&b)
+    );
     let after = AuditQuery {
         after: a.seq,
         limit: 1,

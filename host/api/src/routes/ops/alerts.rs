@@ -326,7 +326,7 @@ pub async fn act(
     } else {
         StatusCode::ACCEPTED
     };
-    let record = format!("alert.{}", audit_verb(&action));
+    let record = format!("alert.{}", audit_verb(action));
     caller
         .record(state.bus.store(), &record, &id, json!({"action": action}))
         .await;
@@ -520,6 +520,16 @@ fn alert(row: AlertRow, actions: Option<Vec<AlertAction>>) -> Alert {
     }
 }
 
+/// The audit action's verb for an alert action: `acked`, `assigned`, `resolved`.
+fn audit_verb(action: &str) -> &str {
+    match action {
+        "ack" => "acked",
+        "assign" => "assigned",
+        "resolve" => "resolved",
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -566,15 +576,5 @@ mod tests {
         );
         let e = one_of("state", "open,closed", &STATES).unwrap_err();
         assert!(e.message.contains("`closed`"));
-    }
-}
-
-/// The audit action's verb for an alert action: `acked`, `assigned`, `resolved`.
-fn audit_verb(action: &str) -> &str {
-    match action {
-        "ack" => "acked",
-        "assign" => "assigned",
-        "resolve" => "resolved",
-        other => other,
     }
 }

@@ -231,7 +231,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// version declares and asks for (least privilege).
 fn approvals(
     m: &cityhub_manifest::Manifest,
-    written: Option<&(Option<Vec<String>>, Option<Vec<String>>)>,
+    written: Option<&cityhub_config::Approved>,
     approve: bool,
 ) -> (Approvals, Vec<String>) {
     let declared: Vec<String> = m.publishes.iter().map(|p| p.to_string()).collect();

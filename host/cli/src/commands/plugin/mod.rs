@@ -2,8 +2,8 @@
 //! publish, yank and search on a registry — and the operator's view of the
 //! plugins of a running host — status, resume.
 
-pub mod build;
 mod audit;
+pub mod build;
 mod city_file;
 mod install;
 mod installed;
