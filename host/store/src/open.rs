@@ -89,6 +89,14 @@ async fn open_sqlite(
             .await
             .map_err(|e| open_error(sqlx::Error::Io(e)))?;
     }
+    // Processes opening one file at once (the host starting while `cityhub
+    // token create` runs, say) would race to set up WAL and to apply the
+    // migrations: one of them failing on "database is locked" or "table
+    // already exists". An advisory lock on `<file>.lock` lets them open it
+    // one after another; it is held only while opening.
+    let lock = open_lock(&path)
+        .await
+        .map_err(|e| open_error(sqlx::Error::Io(e)))?;
     let options = SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(true)
@@ -107,7 +115,27 @@ async fn open_sqlite(
             url: shown.to_owned(),
             source,
         })?;
+    drop(lock);
     Ok(pool)
+}
+
+/// Takes the exclusive lock on `<db>.lock` (created if missing), waiting
+/// for another process that holds it; released when the file is dropped.
+async fn open_lock(db: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".lock");
+    let path = PathBuf::from(name);
+    tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)?;
+        file.lock()?;
+        Ok(file)
+    })
+    .await
+    .map_err(std::io::Error::other)?
 }
 
 /// Reads a store URL; `shown` is the URL for error messages.

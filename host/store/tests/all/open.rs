@@ -175,3 +175,32 @@ async fn postgres_hosts_sharing_a_database_append_in_visible_order() {
     })
     .await;
 }
+
+/// Processes that open one new file at once (the host starting while
+/// `cityhub token create` runs) each get a migrated store: the openers take
+/// turns, none fails on "database is locked" or "table already exists".
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_openers_of_a_new_sqlite_file_all_succeed() {
+    for round in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("city.db").display());
+        let opens: Vec<_> = (0..6)
+            .map(|_| {
+                let url = url.clone();
+                tokio::spawn(async move { Store::open(&url).await })
+            })
+            .collect();
+        for (i, open) in opens.into_iter().enumerate() {
+            let store = open
+                .await
+                .unwrap()
+                .unwrap_or_else(|e| panic!("round {round}, opener {i}: {e}"));
+            let appended = store
+                .append(&events(&format!("opener-{i}"), 1, "city.test.opened"))
+                .await
+                .unwrap();
+            assert_eq!(appended.len(), 1);
+            store.close().await;
+        }
+    }
+}
