@@ -9,7 +9,7 @@ use cityhub_manifest::{Diagnostic, Diagnostics, PluginName};
 use cityhub_package::Trust;
 
 use crate::{
-    ClockConfig, Open311Config, PluginEntry, ServerConfig,
+    BusBackend, ClockConfig, MqttConfig, Open311Config, PluginEntry, ServerConfig,
     checker::Checker,
     plugin::PluginContext,
     raw::{RawCity, RawStore},
@@ -49,6 +49,10 @@ pub struct CityConfig {
     pub clock: ClockConfig,
     /// The Open311 GeoReport v2 endpoint (`[open311]`); `None` serves none.
     pub open311: Option<Open311Config>,
+    /// Where routes read the log from (`[bus]`, default the store alone).
+    pub bus: BusBackend,
+    /// The MQTT broker whose topics become events (`[mqtt]`); `None` reads none.
+    pub mqtt: Option<MqttConfig>,
 }
 
 impl CityConfig {
@@ -128,6 +132,9 @@ impl CityConfig {
             .open311
             .as_ref()
             .and_then(|o| c.open311(o, &configured, &plugins));
+        let bus = c.bus(raw.bus.as_ref());
+        let accepts = ingest.accepts.as_deref().filter(|_| accepts_known);
+        let mqtt = raw.mqtt.as_ref().and_then(|m| c.mqtt(m, accepts));
         match (server, store_url, retention, max_instances) {
             (Some(server), Some(store_url), Some(retention), Some(max_instances))
                 if c.errors.is_empty() =>
@@ -146,6 +153,8 @@ impl CityConfig {
                     routes,
                     clock,
                     open311,
+                    bus,
+                    mqtt,
                 })
             }
             _ => Err(c.errors),

@@ -30,6 +30,14 @@
 //! [open311]                                # optional: serve Open311 GeoReport v2
 //! plugin = "field-reports"                 # whose `config.services` lists the services
 //!
+//! [bus]                                  # optional: "embedded" (default) or NATS JetStream
+//! backend = "jetstream"                    # with url, stream, ack-wait, max-age, replicas
+//! url = "nats://127.0.0.1:4222"
+//!
+//! [mqtt]                                   # optional: sensors over MQTT (see `MqttConfig`)
+//! url = "mqtt://127.0.0.1:1883"
+//! topics = [{ filter = "langson/traffic/+/reading", type = "city.traffic.reading", source = "/sensors/traffic" }]
+//!
 //! [routes.readings]                        # events reach plugins only through routes
 //! from = "city.traffic.reading"            # or a list; NATS-style `*` and `>`
 //! to = "traffic"
@@ -48,12 +56,14 @@
 //! what it asks for (`grant.rs`). A plugin no route reaches is not an
 //! error: [`CityConfig::unrouted_plugins`] lists them for a warning.
 
+mod bus;
 mod checker;
 mod city;
 mod clock;
 mod filter;
 mod grant;
 mod installed;
+mod mqtt;
 mod open311;
 mod plugin;
 mod raw;
@@ -64,9 +74,11 @@ mod settings;
 mod topology;
 mod trust;
 
+pub use bus::{BusBackend, JetStreamConfig};
 pub use city::CityConfig;
 pub use clock::ClockConfig;
 pub use installed::{Installed, write_atomic};
+pub use mqtt::{MqttConfig, MqttTopic, TopicFilter};
 pub use open311::{
     CONTACT as OPEN311_CONTACT, Open311Config, PERSONAL, SUBMITTED as OPEN311_SUBMITTED, Service,
 };

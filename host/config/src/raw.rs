@@ -28,6 +28,8 @@ pub(crate) struct RawCity {
     pub open311: Option<Spanned<RawOpen311>>,
     #[serde(default)]
     pub trust: RawTrust,
+    pub bus: Option<Spanned<crate::bus::RawBus>>,
+    pub mqtt: Option<Spanned<crate::mqtt::RawMqtt>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -11,7 +11,7 @@
 //! refusal shows in `GET /v1/plugins`. A plugin's approvals (`publishes`,
 //! `data-classes`) and `[ingest] classes` reload too (each plugin is loaded
 //! anew with them). What needs a restart (logged as such): `[server]`,
-//! `[store]`, `[runtime]` and the rest of `[ingest]`.
+//! `[store]`, `[runtime]`, `[bus]`, `[mqtt]` and the rest of `[ingest]`.
 
 use std::{
     borrow::Cow,
@@ -327,6 +327,8 @@ async fn reload(
             current.ingest.accepts == next.ingest.accepts
                 && current.ingest.max_pending == next.ingest.max_pending,
         ),
+        ("[bus]", current.bus == next.bus),
+        ("[mqtt]", current.mqtt == next.mqtt),
     ] {
         if !same {
             warn!(
