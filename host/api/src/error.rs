@@ -143,6 +143,16 @@ impl From<cityhub_bus::Error> for ApiError {
                 };
             }
             E::Panicked { .. } => return Self::internal(e),
+            // NATS is down or refused (a replay's publish): try again later.
+            E::JetStream { .. } => {
+                tracing::error!("request failed: {e}");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "bus_unavailable",
+                    None,
+                    Some(1),
+                )
+            }
             E::ReplayForward { .. } => (StatusCode::BAD_REQUEST, "replay_forward", None, None),
             E::UpgradeRefused { .. } => (
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -44,6 +44,8 @@ pub struct BusOptions {
     /// [`crate::projection::ops`]) for the operations centre. Runs the
     /// Open311 projection too, whose field reports the ops API serves.
     pub ops: bool,
+    /// `[bus]`: the embedded bus, or JetStream shared by several nodes.
+    pub backend: cityhub_config::BusBackend,
 }
 
 /// A route as the API shows it.
@@ -163,7 +165,14 @@ impl Bus {
         } else {
             options.max_pending
         };
-        let core = Core::start(store.clone(), last);
+        let jetstream = match &options.backend {
+            cityhub_config::BusBackend::Embedded => None,
+            cityhub_config::BusBackend::JetStream(c) => {
+                Some(Arc::new(crate::jetstream::JetStream::connect(c).await?))
+            }
+        };
+        let shared = jetstream.is_some();
+        let core = Core::start(store.clone(), last, jetstream.clone());
         let (tick, tick_rx) = watch::channel(cityhub_config::ClockConfig::DEFAULT_TICK);
         let (projected_tx, projected) = watch::channel(0);
         let (ops_projected_tx, ops_projected) = watch::channel(0);
@@ -185,37 +194,71 @@ impl Bus {
             ops: options.ops,
         });
         bus.apply(plugins, routes).await;
-        let mut tasks = vec![
-            tokio::spawn(crate::monitor::run(
-                Arc::downgrade(&bus),
-                bus.shutdown.subscribe(),
-            )),
-            tokio::spawn(crate::clock::run(
-                Arc::downgrade(&bus),
-                tick_rx,
-                bus.shutdown.subscribe(),
-            )),
-        ];
+        let mut tasks = Vec::new();
+        // With several nodes (JetStream), one node at a time runs each of
+        // these, under a store lock; on the embedded bus this node does.
+        let weak = Arc::downgrade(&bus);
+        tasks.push(bus.exclusive("monitor", move |stop| {
+            crate::monitor::run(weak.clone(), stop)
+        }));
+        let weak = Arc::downgrade(&bus);
+        tasks.push(bus.exclusive("clock", move |stop| {
+            crate::clock::run(weak.clone(), tick_rx.clone(), stop)
+        }));
         if open311 {
-            tasks.push(tokio::spawn(crate::projection::run(
-                core.clone(),
-                crate::projection::open311::Open311,
-                projected_tx,
-                bus.shutdown.subscribe(),
-            )));
+            let (c, position) = (core.clone(), projected_tx.clone());
+            tasks.push(bus.exclusive("projection:open311", move |stop| {
+                crate::projection::run(
+                    c.clone(),
+                    crate::projection::open311::Open311,
+                    position.clone(),
+                    stop,
+                )
+            }));
+            if shared {
+                tasks.push(tokio::spawn(crate::projection::follow(
+                    core.clone(),
+                    crate::projection::open311::CONSUMER,
+                    projected_tx,
+                    bus.shutdown.subscribe(),
+                )));
+            }
         }
         if options.ops {
-            tasks.push(tokio::spawn(crate::projection::run(
-                core,
-                crate::projection::ops::Ops::default(),
-                ops_projected_tx,
-                bus.shutdown.subscribe(),
-            )));
+            let (c, position) = (core.clone(), ops_projected_tx.clone());
+            tasks.push(bus.exclusive("projection:ops", move |stop| {
+                crate::projection::run(
+                    c.clone(),
+                    crate::projection::ops::Ops::default(),
+                    position.clone(),
+                    stop,
+                )
+            }));
+            if shared {
+                tasks.push(tokio::spawn(crate::projection::follow(
+                    core.clone(),
+                    crate::projection::ops::CONSUMER,
+                    ops_projected_tx,
+                    bus.shutdown.subscribe(),
+                )));
+            }
         }
         if let Some(keep) = options.retention {
-            tasks.push(tokio::spawn(crate::retention::run(
-                Arc::downgrade(&bus),
-                keep,
+            let weak = Arc::downgrade(&bus);
+            tasks.push(bus.exclusive("retention", move |stop| {
+                crate::retention::run(weak.clone(), keep, stop)
+            }));
+        }
+        if let Some(js) = jetstream {
+            let c = core.clone();
+            tasks.push(
+                bus.exclusive(&crate::jetstream::forward::consumer(&js), move |stop| {
+                    crate::jetstream::forward::run(c.clone(), js.clone(), last, stop)
+                }),
+            );
+            // Other nodes append too: notice their events as if appended here.
+            tasks.push(tokio::spawn(crate::jetstream::poll::run(
+                core.clone(),
                 bus.shutdown.subscribe(),
             )));
         }
@@ -223,6 +266,26 @@ impl Bus {
             t.extend(tasks);
         }
         Ok(bus)
+    }
+
+    /// Starts `task` as work that one node does at a time: under the store
+    /// lock `name` on the JetStream bus (other nodes stand by), at once on
+    /// the embedded bus.
+    fn exclusive<F, Fut>(&self, name: &str, mut task: F) -> JoinHandle<()>
+    where
+        F: FnMut(watch::Receiver<bool>) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let shutdown = self.shutdown.subscribe();
+        if self.core.jetstream.is_none() {
+            return tokio::spawn(task(shutdown));
+        }
+        tokio::spawn(crate::jetstream::exclusive::run(
+            self.core.store.clone(),
+            name.to_owned(),
+            shutdown,
+            task,
+        ))
     }
 
     /// Admits and stores `events` in the log (one transaction, durable on
@@ -478,6 +541,36 @@ impl Bus {
                 position,
                 current,
             });
+        }
+        if let Some(js) = self.core.jetstream.clone() {
+            // Several nodes run the route: it keeps running, and the events
+            // are published again for it alone.
+            let to = self.core.last_seq();
+            let Some(running) = routes.get(route) else {
+                return Err(Error::UnknownRoute(route.to_owned()));
+            };
+            running
+                .route
+                .stats
+                .replaying_until
+                .store(to, Ordering::Relaxed);
+            let n = crate::jetstream::replay::replay(
+                &self.core,
+                &js,
+                &running.route.entry,
+                &consumer,
+                position,
+                to,
+            )
+            .await?;
+            info!(
+                route,
+                from = position,
+                to,
+                events = n,
+                "replaying a route on JetStream"
+            );
+            return Ok((position, to));
         }
         let Some(running) = routes.remove(route) else {
             return Err(Error::UnknownRoute(route.to_owned()));

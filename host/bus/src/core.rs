@@ -28,6 +28,9 @@ pub(crate) struct Core {
     tail: Option<Mutex<Tail>>,
     /// Ingest's queue to the group-commit writer ([`writer`]).
     jobs: mpsc::Sender<Job>,
+    /// The JetStream connection, when routes pull from JetStream
+    /// (`[bus] backend = "jetstream"`); `None` on the embedded bus.
+    pub jetstream: Option<Arc<crate::jetstream::JetStream>>,
 }
 
 /// The most events the writer puts in one transaction.
@@ -102,7 +105,11 @@ async fn writer(core: std::sync::Weak<Core>, mut jobs: mpsc::Receiver<Job>) {
 impl Core {
     /// The core, with its group-commit writer running on the current tokio
     /// runtime.
-    pub fn start(store: Store, last_seq: Seq) -> Arc<Self> {
+    pub fn start(
+        store: Store,
+        last_seq: Seq,
+        jetstream: Option<Arc<crate::jetstream::JetStream>>,
+    ) -> Arc<Self> {
         let tail = (store.backend() == Backend::Sqlite).then(|| Mutex::new(Tail::new(last_seq)));
         let (tx, rx) = mpsc::channel(1024);
         let core = Arc::new(Self {
@@ -112,6 +119,7 @@ impl Core {
             turn: tokio::sync::Mutex::new(()),
             tail,
             jobs: tx,
+            jetstream,
         });
         tokio::spawn(writer(Arc::downgrade(&core), rx));
         core

@@ -5,6 +5,14 @@ use std::time::Duration;
 /// What the bus can refuse or fail at.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// NATS JetStream failed or refused (`[bus] backend = "jetstream"`).
+    #[error("JetStream: {what}: {why}")]
+    JetStream {
+        /// What the bus was doing.
+        what: String,
+        /// Why it failed, and what to check.
+        why: String,
+    },
     /// The store failed; the message names the operation.
     #[error("{operation}: {source}")]
     Store {
@@ -114,6 +122,12 @@ pub enum Error {
 }
 
 impl Error {
+    /// A failure talking to NATS JetStream (`[bus] backend = "jetstream"`).
+    pub(crate) fn jetstream(what: impl Into<String>) -> impl FnOnce(String) -> Self {
+        let what = what.into();
+        move |why| Self::JetStream { what, why }
+    }
+
     pub(crate) fn store(operation: impl Into<String>) -> impl FnOnce(cityhub_store::Error) -> Self {
         let operation = operation.into();
         move |source| Self::Store { operation, source }

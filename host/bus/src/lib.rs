@@ -55,6 +55,7 @@ pub mod clock;
 mod core;
 mod encode;
 mod error;
+mod jetstream;
 mod monitor;
 pub mod platform;
 pub mod projection;

@@ -26,6 +26,29 @@ pub struct BatchCommit<'a> {
     pub dead_letters: &'a [NewDeadLetter<'a>],
     /// Dead letters replayed successfully in this batch.
     pub replayed: &'a [i64],
+    /// Set when nodes share the store and deliveries may repeat (the
+    /// JetStream bus): see [`Shared`].
+    pub shared: Option<Shared<'a>>,
+}
+
+/// What a commit from one of several nodes adds (the JetStream bus).
+///
+/// - `done`: the log seqs this window handled, marked for the consumer in
+///   the same transaction. One already marked (another node, or this one
+///   before a crash, committed it) refuses the whole commit with
+///   [`Error::Conflict`]: outputs are stored once per input.
+/// - `state_version`: the plugin's state version the window read
+///   ([`Store::load_state_versioned`]); if it moved, [`Error::Conflict`].
+///   The version is bumped when the commit writes state.
+///
+/// The position then only moves forward (to the larger of the two), never
+/// refusing: nodes commit windows out of order.
+#[derive(Debug, Clone, Copy)]
+pub struct Shared<'a> {
+    /// The seqs handled.
+    pub done: &'a [Seq],
+    /// The state version read.
+    pub state_version: i64,
 }
 
 impl Store {
@@ -56,7 +79,22 @@ impl Store {
         let _turn = self.writer().await;
         with_pool!(self, pool => {
             let mut tx = Sql::begin_write(pool, !c.outputs.is_empty(), OP).await?;
-            Sql::advance(&mut tx, c.consumer, c.position, OP).await?;
+            match &c.shared {
+                None => Sql::advance(&mut tx, c.consumer, c.position, OP).await?,
+                Some(shared) => {
+                    Sql::advance_to_max(&mut tx, c.consumer, c.position, OP).await?;
+                    Sql::mark_done(&mut tx, c.consumer, shared.done, OP).await?;
+                    Sql::bump_state_version(
+                        &mut tx,
+                        c.consumer,
+                        c.plugin,
+                        shared.state_version,
+                        !c.state.is_empty(),
+                        OP,
+                    )
+                    .await?;
+                }
+            }
             let appended =
                 Sql::insert_events(&mut tx, c.outputs, Some(c.origin), at, OP).await?;
             Sql::write_state(&mut tx, c.plugin, c.state, OP).await?;

@@ -78,6 +78,20 @@ pub enum Error {
         /// The position refused.
         requested: Seq,
     },
+    /// A commit made on a view another node has since changed: a route
+    /// input already done (its mark in `route_done`), or plugin state whose
+    /// version moved. Nothing was applied; run the window again on what is
+    /// committed now.
+    #[error(
+        "commit of `{consumer}` refused: {what}; another node committed first, so the window \
+         runs again on the newer state"
+    )]
+    Conflict {
+        /// The consumer that committed.
+        consumer: String,
+        /// What changed under it.
+        what: String,
+    },
     /// A position below zero.
     #[error("position {position} for consumer `{consumer}` is negative: positions start at 0")]
     NegativePosition {

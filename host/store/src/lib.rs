@@ -39,13 +39,14 @@ mod positions;
 mod retention;
 mod row;
 mod service_requests;
+mod shared;
 mod sql;
 mod state;
 mod store;
 mod tokens;
 
 pub use audit::{AuditEntry, AuditQuery, AuditRecord, MAX_AUDIT_LIMIT};
-pub use batch::BatchCommit;
+pub use batch::{BatchCommit, Shared};
 pub use dead_letters::{DeadLetter, DeadLetterQuery, DeadLetterStatus, NewDeadLetter};
 pub use error::Error;
 pub use events::{Appended, EventQuery, StoredEvent};
@@ -54,6 +55,7 @@ pub use ops::{
     OpsWindow, Place, PlaceChange,
 };
 pub use service_requests::{ProjectionMode, ServiceRequestQuery, ServiceRequestRow};
+pub use shared::Lock;
 pub use store::{Backend, Store};
 pub use tokens::{NewToken, TokenRow};
 

@@ -348,6 +348,14 @@ where
         .fetch_all(&mut **tx)
         .await
         .map_err(Error::db(op))?;
+        // Done marks (the JetStream bus) of events no longer in the log.
+        sqlx::query::<DB>(
+            "DELETE FROM route_done WHERE seq <= $1 AND seq < (SELECT MIN(seq) FROM events)",
+        )
+        .bind(upto)
+        .execute(&mut **tx)
+        .await
+        .map_err(Error::db(op))?;
         Ok(rows.len() as u64)
     }
 
@@ -411,6 +419,87 @@ where
                 query = query.bind(*key);
             }
             query.execute(&mut **tx).await.map_err(Error::db(op))?;
+        }
+        Ok(())
+    }
+
+    /// Moves a consumer to `position` if that is past its current one, and
+    /// leaves it otherwise: nodes sharing a route commit out of order.
+    pub async fn advance_to_max(
+        tx: &mut Transaction<'_, DB>,
+        consumer: &str,
+        position: Seq,
+        op: &'static str,
+    ) -> Result<(), Error> {
+        sqlx::query::<DB>(
+            "INSERT INTO positions (consumer, position) VALUES ($1, $2) \
+             ON CONFLICT (consumer) DO UPDATE SET position = excluded.position \
+             WHERE positions.position < excluded.position",
+        )
+        .bind(consumer)
+        .bind(position.max(0))
+        .execute(&mut **tx)
+        .await
+        .map_err(Error::db(op))?;
+        Ok(())
+    }
+
+    /// Marks `seqs` done for `consumer`; one already marked is
+    /// [`Error::Conflict`] (roll the transaction back).
+    pub async fn mark_done(
+        tx: &mut Transaction<'_, DB>,
+        consumer: &str,
+        seqs: &[Seq],
+        op: &'static str,
+    ) -> Result<(), Error> {
+        for chunk in seqs.chunks(DB::MAX_PARAMS / 2) {
+            let mut sql = String::from("INSERT INTO route_done (consumer, seq) VALUES ");
+            placeholder_rows::<DB>(&mut sql, 1, chunk.len(), 2);
+            sql.push_str(" ON CONFLICT (consumer, seq) DO NOTHING RETURNING seq");
+            let mut query = sqlx::query::<DB>(&sql);
+            for seq in chunk {
+                query = query.bind(consumer).bind(*seq);
+            }
+            let marked = query.fetch_all(&mut **tx).await.map_err(Error::db(op))?;
+            if marked.len() < chunk.len() {
+                return Err(Error::Conflict {
+                    consumer: consumer.to_owned(),
+                    what: format!(
+                        "{} of the window's {} events were already done",
+                        chunk.len() - marked.len(),
+                        seqs.len()
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that `plugin`'s state is still at `version` (the one the
+    /// window read), bumping it when `bump`; [`Error::Conflict`] if it moved.
+    pub async fn bump_state_version(
+        tx: &mut Transaction<'_, DB>,
+        consumer: &str,
+        plugin: &str,
+        version: i64,
+        bump: bool,
+        op: &'static str,
+    ) -> Result<(), Error> {
+        let row = sqlx::query::<DB>(
+            "UPDATE plugin_state_versions SET version = version + $3 \
+             WHERE plugin = $1 AND version = $2 RETURNING version",
+        )
+        .bind(plugin)
+        .bind(version)
+        .bind(i64::from(bump))
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(Error::db(op))?;
+        if row.is_none() {
+            return Err(Error::Conflict {
+                consumer: consumer.to_owned(),
+                what: format!("plugin `{plugin}`'s state changed since version {version} was read"),
+            });
         }
         Ok(())
     }

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use cityhub_store::{Seq, Store, StoredEvent};
 
-pub(crate) use runner::run;
+pub(crate) use runner::{follow, run};
 
 /// A read model the host keeps from the log: what it makes of a window of
 /// events, and how it commits that with its position.

@@ -140,3 +140,34 @@ async fn step<P: Projection>(
     }
     Ok(Some(last))
 }
+
+/// How often [`follow`] reads the stored position.
+const FOLLOW_EVERY: Duration = Duration::from_millis(200);
+
+/// On a node of several (the JetStream bus), where another node may be the
+/// one running the projection: publishes the stored position of `consumer`
+/// on `position` whenever it is ahead, so a read that waits for the model
+/// (`?seen=`, Open311's POST) is answered on every node. Runs until
+/// shutdown.
+pub(crate) async fn follow(
+    core: Arc<Core>,
+    consumer: &'static str,
+    position: watch::Sender<Seq>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(FOLLOW_EVERY) => {}
+            _ = shutdown.changed() => return,
+        }
+        if let Ok(stored) = core.store.position(consumer).await {
+            position.send_if_modified(|p| {
+                let ahead = stored > *p;
+                if ahead {
+                    *p = stored;
+                }
+                ahead
+            });
+        }
+    }
+}

@@ -16,6 +16,7 @@
 //! waits; events wait in the log.
 
 mod deliver;
+mod jetstream;
 mod lanes;
 mod stats;
 
@@ -104,7 +105,11 @@ impl Route {
         let span = info_span!("route", route = %self.entry.name, plugin = %self.entry.to);
         let mut stop = self.stop.clone();
         loop {
-            let delivery = tokio::spawn(self.clone().deliver().instrument(span.clone()));
+            let delivery = if self.core.jetstream.is_some() {
+                tokio::spawn(self.clone().deliver_jetstream().instrument(span.clone()))
+            } else {
+                tokio::spawn(self.clone().deliver().instrument(span.clone()))
+            };
             let why = match delivery.await {
                 Ok(Ok(())) => return,
                 Ok(Err(e)) => e.to_string(),
@@ -131,6 +136,23 @@ impl Route {
         e.origin.as_deref() != Some(self.slot.name())
             && self.entry.from.iter().any(|p| p.matches(&e.event.ty))
             && self.entry.filter.matches(&e.event)
+    }
+
+    /// While the plugin's breaker is open, waits for it to close (announcing
+    /// the resume) or for a stop; `false` at once when it is closed.
+    async fn wait_while_suspended(&self, stop: &mut watch::Receiver<bool>) -> bool {
+        if !self.slot.breaker.is_suspended() {
+            return false;
+        }
+        tokio::select! {
+            t = self.slot.breaker.wait_running() => {
+                if let Some(t) = t {
+                    self.core.announce(self.slot.name(), t).await;
+                }
+            }
+            _ = stop.changed() => {}
+        }
+        true
     }
 
     /// Whether `e` is withheld from `plugin`: its data class (if any) is
@@ -177,15 +199,7 @@ impl Route {
             if self.stopped() {
                 return Ok(());
             }
-            if self.slot.breaker.is_suspended() {
-                tokio::select! {
-                    t = self.slot.breaker.wait_running() => {
-                        if let Some(t) = t {
-                            self.core.announce(self.slot.name(), t).await;
-                        }
-                    }
-                    _ = stop.changed() => {}
-                }
+            if self.wait_while_suspended(&mut stop).await {
                 continue;
             }
             // Register for wake-ups before reading, so an append between the
@@ -273,8 +287,30 @@ impl Route {
         // in meanwhile: the next window takes that one.
         let plugin = self.slot.plugin();
         // The state is loaded before any call: a store error here retries
-        // the window rather than failing the plugin.
-        let state = Arc::new(WindowState::new(self.slot.state(&self.core.store).await?));
+        // the window rather than failing the plugin. Nodes sharing the store
+        // (JetStream) read it anew, with its version, every window.
+        let (base, version) = if self.core.jetstream.is_some() {
+            let (version, entries) = self
+                .core
+                .store
+                .load_state_versioned(self.slot.name())
+                .await
+                .map_err(Error::store("loading plugin state"))?;
+            (
+                Arc::new(cityhub_runtime::StateMap::from_entries(entries)),
+                Some(version),
+            )
+        } else {
+            (self.slot.state(&self.core.store).await?, None)
+        };
+        // What the window marks done on a shared store: its inputs from the
+        // log (not replayed letters, already marked when given up).
+        let inputs: Vec<Seq> = items
+            .iter()
+            .filter(|i| i.replay_of.is_none())
+            .map(|i| i.stored.seq)
+            .collect();
+        let state = Arc::new(WindowState::new(base));
         let outcomes: Vec<LaneOutcome> = if items.is_empty() {
             Vec::new()
         } else {
@@ -333,7 +369,13 @@ impl Route {
                 });
             }
         };
-        self.commit(outcomes, &plugin, &writes, upto).await?;
+        let done: Vec<Seq> = inputs.into_iter().filter(|s| *s <= upto).collect();
+        let shared = version.map(|state_version| cityhub_store::Shared {
+            done: &done,
+            state_version,
+        });
+        self.commit(outcomes, &plugin, &writes, upto, shared)
+            .await?;
         self.slot.apply_committed(&writes);
         Ok(Some(upto))
     }
@@ -344,6 +386,7 @@ impl Route {
         plugin: &Plugin,
         state: &[StateWrite],
         upto: Seq,
+        shared: Option<cityhub_store::Shared<'_>>,
     ) -> Result<(), Error> {
         let name = self.slot.name();
         let version = plugin.manifest().version.to_string();
@@ -390,6 +433,7 @@ impl Route {
                 state,
                 dead_letters: &letters,
                 replayed: &replayed,
+                shared,
             })
             .await
             .map_err(Error::store("committing a batch"))?;

@@ -31,6 +31,9 @@ pub struct RouteStats {
     pub dropped: AtomicU64,
     /// Dead letters replayed successfully.
     pub replayed: AtomicU64,
+    /// Windows run again because another node committed first (the
+    /// JetStream bus: the plugin's state or an input changed under them).
+    pub conflicts: AtomicU64,
     /// Events read from the log that the route did not want (other types,
     /// filtered out, or the plugin's own outputs).
     pub skipped: AtomicU64,
@@ -47,6 +50,11 @@ pub struct RouteStats {
 }
 
 impl RouteStats {
+    /// Counts a window run again after a conflicting commit.
+    pub(crate) fn conflict(&self) {
+        self.conflicts.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// Adds `n` to a counter.
     pub(crate) fn add(counter: &AtomicU64, n: u64) {
         counter.fetch_add(n, Ordering::Relaxed);

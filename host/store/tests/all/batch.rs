@@ -31,6 +31,7 @@ async fn commit_batch_applies_outputs_state_and_position(store: Store) {
     let commit = BatchCommit {
         dead_letters: &[],
         replayed: &[],
+        shared: None,
         consumer: "traffic/readings",
         position: input[2].seq(),
         origin: "traffic",
@@ -83,6 +84,7 @@ async fn backwards_commit_changes_nothing(store: Store) {
     let first = BatchCommit {
         dead_letters: &[],
         replayed: &[],
+        shared: None,
         consumer: "traffic/readings",
         position: 5,
         origin: "traffic",
@@ -139,6 +141,7 @@ fn traffic(position: i64, state: &[(String, Option<Vec<u8>>)]) -> BatchCommit<'_
     BatchCommit {
         dead_letters: &[],
         replayed: &[],
+        shared: None,
         consumer: "traffic/readings",
         position,
         origin: "traffic",

@@ -42,6 +42,7 @@ fn commit<'a>(
         state: &[],
         dead_letters: letters,
         replayed,
+        shared: None,
     }
 }
 

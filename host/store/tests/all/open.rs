@@ -28,6 +28,7 @@ async fn reopening_a_sqlite_file_shows_everything() {
     let commit = BatchCommit {
         dead_letters: &[],
         replayed: &[],
+        shared: None,
         consumer: "c",
         position: 4,
         origin: "p",

@@ -296,6 +296,7 @@ pub(crate) mod tests {
         };
         let options = BusOptions {
             ops: true,
+            backend: Default::default(),
             ..BusOptions::default()
         };
         let bus = Bus::start(

@@ -1,0 +1,277 @@
+//! A route's delivery on the JetStream bus: windows pulled from the route's
+//! durable consumer, which every node shares, so each message reaches one
+//! node at a time.
+//!
+//! A window is the messages one fetch returned. Inputs already marked done
+//! for the route (a node died after its commit, before its ack) are acked
+//! and skipped; the rest run as on the embedded bus and commit with their
+//! done marks and the plugin's state version ([`cityhub_store::Shared`]).
+//! A commit refused because another node changed the plugin's state (or
+//! did an input) first runs the window again on the newer state. Only then
+//! are the messages acked; while the window runs, they are kept alive
+//! ("in progress") so a slow plugin does not make JetStream hand them to
+//! another node. Events deferred by a suspension are not acked: they come
+//! back after `ack-wait`.
+
+use std::{collections::HashSet, sync::Arc, time::Duration};
+
+use async_nats::jetstream::{self, AckKind};
+use cityhub_runtime::Worker;
+use cityhub_store::Seq;
+use futures_util::StreamExt;
+use tracing::{debug, warn};
+
+use super::{Item, REPLAY_ROUND, Route, item_of_letter};
+use crate::{Error, jetstream::message};
+
+/// How long one fetch waits for messages.
+const FETCH_WAIT: Duration = Duration::from_secs(1);
+
+/// How often the route's position is read back from the store.
+const POSITION_REFRESH: Duration = Duration::from_secs(1);
+
+/// Times a window runs again after conflicting commits before its
+/// messages are left to be redelivered.
+const CONFLICT_TRIES: u32 = 20;
+
+/// A message and the event it carries.
+struct Pulled {
+    msg: jetstream::Message,
+    item: Option<Item>,
+    seq: Seq,
+}
+
+impl Route {
+    pub(super) async fn deliver_jetstream(self: Arc<Self>) -> Result<(), Error> {
+        let Some(js) = self.core.jetstream.clone() else {
+            return Err(Error::JetStream {
+                what: "starting a route".to_owned(),
+                why: "the bus has no JetStream connection".to_owned(),
+            });
+        };
+        let store = &self.core.store;
+        // Events up to the route's start line were in the log before the
+        // route existed: skipped, as on the embedded bus.
+        let start = store
+            .position_or_init(&format!("{}:start", self.consumer), self.core.last_seq())
+            .await
+            .map_err(Error::store("reading the route's start"))?;
+        let consumer = js.consumer(self.entry.name.as_str()).await?;
+        let lanes_n = self.entry.concurrency.max(1) as usize;
+        let mut workers: Vec<Option<Worker>> = (0..lanes_n).map(|_| None).collect();
+        let limit = self
+            .entry
+            .batch_size
+            .saturating_mul(self.entry.concurrency.max(1))
+            .saturating_mul(4)
+            .clamp(100, 5_000) as usize;
+        let mut stop = self.stop.clone();
+        debug!(start, "route started on JetStream");
+        let mut refreshed = std::time::Instant::now() - POSITION_REFRESH;
+        loop {
+            if self.stopped() {
+                return Ok(());
+            }
+            // Other nodes move the route too: its lag (ingest's `max-lag`,
+            // the monitor) reads the stored position.
+            if refreshed.elapsed() >= POSITION_REFRESH {
+                refreshed = std::time::Instant::now();
+                if let Ok(p) = store.position(&self.consumer).await {
+                    self.stats
+                        .position
+                        .fetch_max(p, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+            if self.wait_while_suspended(&mut stop).await {
+                continue;
+            }
+            self.replay_letters(&mut workers).await?;
+            let mut batch = consumer
+                .fetch()
+                .max_messages(limit)
+                .expires(FETCH_WAIT)
+                .messages()
+                .await
+                .map_err(|e| Error::JetStream {
+                    what: format!("pulling from consumer `route-{}`", self.entry.name),
+                    why: e.to_string(),
+                })?;
+            let mut pulled = Vec::new();
+            while let Some(m) = batch.next().await {
+                match m {
+                    Ok(msg) => pulled.push(msg),
+                    Err(e) => {
+                        warn!("a message could not be pulled: {e}");
+                        break;
+                    }
+                }
+            }
+            if pulled.is_empty() {
+                continue;
+            }
+            let window = self.sort_out(pulled, start).await;
+            if !self.run_pulled(window, &mut workers).await? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Decodes the messages: those that are not this route's to deliver
+    /// (unreadable, another route's replay, before the start line) are acked
+    /// at once and kept only for their seq.
+    async fn sort_out(&self, pulled: Vec<jetstream::Message>, start: Seq) -> Vec<Pulled> {
+        let serving = self.slot.plugin();
+        let mut out = Vec::with_capacity(pulled.len());
+        for msg in pulled {
+            let decoded = match message::decode(msg.headers.as_ref(), &msg.payload) {
+                Ok(d) => d,
+                Err(why) => {
+                    warn!(subject = %msg.subject, "a message on the stream is not a cityhub event ({why}); dropped");
+                    let _ = msg.ack_with(AckKind::Term).await;
+                    continue;
+                }
+            };
+            let seq = decoded.stored.seq;
+            let mine = match &decoded.replay_for {
+                Some(r) => r == self.entry.name.as_str(),
+                None => seq > start,
+            };
+            let stored = Arc::new(decoded.stored);
+            let item =
+                (mine && self.wants(&stored) && !self.withholds(&serving, &stored)).then(|| Item {
+                    stored,
+                    replay_of: None,
+                });
+            if item.is_none() {
+                let _ = msg.ack().await;
+                super::RouteStats::add(&self.stats.skipped, 1);
+                continue;
+            }
+            out.push(Pulled { msg, item, seq });
+        }
+        out.sort_by_key(|p| p.seq);
+        out
+    }
+
+    /// Runs a window of pulled messages to its commit, then acks them.
+    /// `false` if the route was stopped (nothing acked: redelivered later).
+    async fn run_pulled(
+        self: &Arc<Self>,
+        mut window: Vec<Pulled>,
+        workers: &mut [Option<Worker>],
+    ) -> Result<bool, Error> {
+        if window.is_empty() {
+            return Ok(true);
+        }
+        let keepalive = self.keep_alive(&window);
+        let result = async {
+            for _ in 0..CONFLICT_TRIES {
+                let seqs: Vec<Seq> = window.iter().map(|p| p.seq).collect();
+                let done: HashSet<Seq> = self
+                    .core
+                    .store
+                    .done_among(&self.consumer, &seqs)
+                    .await
+                    .map_err(Error::store("reading the route's done marks"))?;
+                if !done.is_empty() {
+                    for p in window.iter().filter(|p| done.contains(&p.seq)) {
+                        let _ = p.msg.ack().await;
+                    }
+                    window.retain(|p| !done.contains(&p.seq));
+                }
+                let items: Vec<Item> = window.iter().filter_map(|p| p.item.clone()).collect();
+                if items.is_empty() {
+                    return Ok(Some(Seq::MAX));
+                }
+                let upto = seqs.iter().copied().max().unwrap_or(0);
+                match self.run_window(items, upto, workers).await {
+                    Err(Error::Store {
+                        source: cityhub_store::Error::Conflict { what, .. },
+                        ..
+                    }) => {
+                        self.stats.conflict();
+                        debug!("window runs again: {what}");
+                    }
+                    other => return other,
+                }
+            }
+            Ok(Some(0))
+        }
+        .await;
+        keepalive.abort();
+        let upto = match result? {
+            Some(upto) => upto,
+            None => return Ok(false),
+        };
+        for p in &window {
+            if p.seq <= upto {
+                let _ = p.msg.ack().await;
+            } else {
+                // Deferred (suspended plugin) or too many conflicts: back
+                // to JetStream, to come again.
+                let _ = p
+                    .msg
+                    .ack_with(AckKind::Nak(Some(Duration::from_secs(1))))
+                    .await;
+            }
+        }
+        Ok(true)
+    }
+
+    /// Tells JetStream, every third of `ack-wait`, that the window's
+    /// messages are still being worked on.
+    fn keep_alive(&self, window: &[Pulled]) -> tokio::task::JoinHandle<()> {
+        let every = self
+            .core
+            .jetstream
+            .as_ref()
+            .map_or(Duration::from_secs(10), |j| j.config.ack_wait / 3)
+            .max(Duration::from_millis(300));
+        let replies: Vec<_> = window.iter().filter_map(|p| p.msg.reply.clone()).collect();
+        let client = self.core.jetstream.as_ref().map(|j| j.client.clone());
+        tokio::spawn(async move {
+            let Some(client) = client else { return };
+            loop {
+                tokio::time::sleep(every).await;
+                // What `AckKind::Progress` sends, without holding the messages.
+                for r in &replies {
+                    let _ = client.publish(r.clone(), "+WPI".into()).await;
+                }
+            }
+        })
+    }
+
+    /// Dead letters asked to be replayed, one round, by one node at a time
+    /// (the store lock `replay:<route>`).
+    async fn replay_letters(self: &Arc<Self>, workers: &mut [Option<Worker>]) -> Result<(), Error> {
+        let store = &self.core.store;
+        let pending = store
+            .pending_replays(self.entry.name.as_str(), 1)
+            .await
+            .map_err(Error::store("reading dead letters to replay"))?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let Some(_lock) = store
+            .try_lock(&format!("replay:{}", self.entry.name))
+            .await
+            .map_err(Error::store("taking the replay lock"))?
+        else {
+            return Ok(());
+        };
+        // Read again under the lock: another node may have replayed them.
+        let replays = store
+            .pending_replays(self.entry.name.as_str(), REPLAY_ROUND)
+            .await
+            .map_err(Error::store("reading dead letters to replay"))?;
+        if !replays.is_empty() {
+            let items = replays.into_iter().map(item_of_letter).collect();
+            let position = self
+                .stats
+                .position
+                .load(std::sync::atomic::Ordering::Relaxed);
+            self.run_window(items, position, workers).await?;
+        }
+        Ok(())
+    }
+}
