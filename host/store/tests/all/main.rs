@@ -18,6 +18,7 @@ mod perf;
 mod positions;
 mod retention;
 mod service_requests;
+mod shared;
 
 /// Runs each listed `async fn(Store)` of the enclosing module on both
 /// backends, as `<module>::sqlite::<test>` and `<module>::postgres::<test>`.
