@@ -739,6 +739,10 @@ impl Bus {
         if self.ops {
             c.push(crate::projection::ops::CONSUMER.to_owned());
         }
+        // The JetStream forwarder: events not yet on the stream are kept.
+        if let Some(js) = &self.core.jetstream {
+            c.push(crate::jetstream::forward::consumer(js));
+        }
         c
     }
 

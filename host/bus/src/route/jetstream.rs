@@ -34,6 +34,43 @@ const POSITION_REFRESH: Duration = Duration::from_secs(1);
 /// messages are left to be redelivered.
 const CONFLICT_TRIES: u32 = 20;
 
+/// Up to `max` messages: those waiting now (`wait` = `None`), or the
+/// first `max` to arrive within `wait`.
+async fn pull(
+    consumer: &jetstream::consumer::PullConsumer,
+    max: usize,
+    wait: Option<Duration>,
+    route: &str,
+) -> Result<Vec<jetstream::Message>, Error> {
+    let failed = |e: &dyn std::fmt::Display| Error::JetStream {
+        what: format!("pulling from consumer `route-{route}`"),
+        why: e.to_string(),
+    };
+    let mut batch = match wait {
+        None => consumer.fetch().max_messages(max).messages().await,
+        Some(wait) => {
+            consumer
+                .batch()
+                .max_messages(max)
+                .expires(wait)
+                .messages()
+                .await
+        }
+    }
+    .map_err(|e| failed(&e))?;
+    let mut pulled = Vec::new();
+    while let Some(m) = batch.next().await {
+        match m {
+            Ok(msg) => pulled.push(msg),
+            Err(e) => {
+                warn!(route, "a message could not be pulled: {e}");
+                break;
+            }
+        }
+    }
+    Ok(pulled)
+}
+
 /// A message and the event it carries.
 struct Pulled {
     msg: jetstream::Message,
@@ -86,24 +123,13 @@ impl Route {
                 continue;
             }
             self.replay_letters(&mut workers).await?;
-            let mut batch = consumer
-                .fetch()
-                .max_messages(limit)
-                .expires(FETCH_WAIT)
-                .messages()
-                .await
-                .map_err(|e| Error::JetStream {
-                    what: format!("pulling from consumer `route-{}`", self.entry.name),
-                    why: e.to_string(),
-                })?;
-            let mut pulled = Vec::new();
-            while let Some(m) = batch.next().await {
-                match m {
-                    Ok(msg) => pulled.push(msg),
-                    Err(e) => {
-                        warn!("a message could not be pulled: {e}");
-                        break;
-                    }
+            let mut pulled = pull(&consumer, limit, None, self.entry.name.as_str()).await?;
+            if pulled.is_empty() {
+                // Nothing waiting: wait for one, then take what came with it.
+                pulled = pull(&consumer, 1, Some(FETCH_WAIT), self.entry.name.as_str()).await?;
+                if !pulled.is_empty() && limit > 1 {
+                    pulled
+                        .extend(pull(&consumer, limit - 1, None, self.entry.name.as_str()).await?);
                 }
             }
             if pulled.is_empty() {
@@ -201,7 +227,14 @@ impl Route {
         keepalive.abort();
         let upto = match result? {
             Some(upto) => upto,
-            None => return Ok(false),
+            None => {
+                // Stopped mid-window: hand the messages back at once, for
+                // another node (or this one's next start).
+                for p in &window {
+                    let _ = p.msg.ack_with(AckKind::Nak(None)).await;
+                }
+                return Ok(false);
+            }
         };
         for p in &window {
             if p.seq <= upto {
