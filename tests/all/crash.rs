@@ -184,25 +184,7 @@ async fn all_ids(host: &Host, ty: &str) -> BTreeSet<String> {
 
 /// How many echoes each input id has.
 async fn echo_counts(host: &Host) -> BTreeMap<String, usize> {
-    let mut counts = BTreeMap::new();
-    let mut after = 0;
-    loop {
-        let page = host
-            .events(&format!("type=test.hostile.ok&after={after}&limit=1000"))
-            .await;
-        let Some(last) = page.last() else {
-            return counts;
-        };
-        after = last["seq"].as_i64().unwrap();
-        for e in page.iter().filter(|e| e["origin"] == "hostile") {
-            *counts
-                .entry(e["event"]["subject"].as_str().unwrap().to_owned())
-                .or_default() += 1;
-        }
-        if page.len() < 1000 {
-            return counts;
-        }
-    }
+    host.outputs_by_subject("test.hostile.ok", "hostile").await
 }
 
 /// The host's error log lines.

@@ -43,3 +43,7 @@ mod traffic;
 mod upgrade;
 mod vendor;
 mod vendor_path;
+
+/// The bus of every city these scenarios start (tests/jetstream runs many
+/// of them again on JetStream).
+pub const BUS: support::Backend = support::Backend::Embedded;

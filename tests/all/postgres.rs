@@ -2,69 +2,16 @@
 //! traffic plugin end to end against the machine's real server, across a
 //! kill and restart. Fails, never skips, when PostgreSQL is down.
 
-use std::process::Command;
-
-use crate::support::{Host, PluginSpec, reading, write_city};
-
-const ADMIN: [&str; 6] = ["-h", "127.0.0.1", "-U", "postgres", "-d", "test"];
-
-/// A fresh database, dropped when this is.
-struct Database(String);
-
-impl Database {
-    fn create() -> Self {
-        let name = format!(
-            "cityhub_e2e_{}_{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        );
-        psql(&format!("CREATE DATABASE {name}"));
-        Self(name)
-    }
-
-    fn url(&self) -> String {
-        format!("postgres://postgres@127.0.0.1:5432/{}", self.0)
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        psql(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.0));
-    }
-}
-
-fn psql(sql: &str) {
-    let out = Command::new("psql")
-        .args(ADMIN)
-        .args(["-v", "ON_ERROR_STOP=1", "-c", sql])
-        .output()
-        .expect("psql");
-    assert!(
-        out.status.success(),
-        "`{sql}` failed: {}\nPostgreSQL must be running on 127.0.0.1:5432: \
-         `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use crate::support::{Database, Host, PluginSpec, reading, use_store, write_city};
 
 #[tokio::test]
 async fn the_traffic_plugin_runs_on_postgresql_across_a_restart() {
     let db = Database::create();
     let dir = tempfile::tempdir().unwrap();
     let config = write_city(dir.path(), &[PluginSpec::traffic().batch_size(1)]);
+    use_store(&config, &db.url());
     let text = std::fs::read_to_string(&config).unwrap();
-    let text = text.replace(
-        &format!(
-            "url = \"sqlite://{}\"",
-            dir.path().join("city.db").display()
-        ),
-        &format!("url = \"{}\"", db.url()),
-    );
     assert!(text.contains("postgres://"), "{text}");
-    std::fs::write(&config, text).unwrap();
 
     let mut host = Host::start_with(&config);
     let store = host

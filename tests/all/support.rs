@@ -5,6 +5,12 @@
 //! token in the host's store (`cityhub token create --role admin`), its
 //! `http` client sends it on every request, [`Host::cli`] gives it to CLI
 //! commands, and [`Host::token_for`] makes tokens of other roles.
+//!
+//! The bus is the crate root's `BUS` ([`Backend`]): the `e2e` target runs
+//! on the embedded bus, `e2e-jetstream` runs the same scenarios on NATS
+//! JetStream, where [`write_city`] and [`write_demo_city`] add a `[bus]`
+//! table with a stream of the city's own (deleted once its folder is gone,
+//! see [`jetstream`]).
 
 use std::{
     io::{BufRead, BufReader},
@@ -121,7 +127,48 @@ impl PluginSpec {
     }
 }
 
-/// Writes a city.toml for `plugins` into `dir`, with the store in `dir`.
+/// The bus a test target runs its cities on: `pub const BUS: Backend` in
+/// the crate root (tests/all/main.rs: embedded; tests/jetstream/main.rs:
+/// JetStream).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// No `[bus]` table: the store's log alone.
+    Embedded,
+    /// `[bus] backend = "jetstream"` on the machine's NATS server, a stream
+    /// per city folder.
+    JetStream,
+}
+
+/// The `[bus]` table of a city in `dir` on `crate::BUS` (empty when
+/// embedded): the same stream for every city.toml written into `dir`, so a
+/// rewritten or reloaded city keeps its stream.
+pub fn bus_toml(dir: &Path) -> String {
+    bus_toml_on(crate::BUS, dir)
+}
+
+/// The `[bus]` table of a city in `dir` on `backend` (see [`bus_toml`]).
+pub fn bus_toml_on(backend: Backend, dir: &Path) -> String {
+    match backend {
+        Backend::Embedded => String::new(),
+        Backend::JetStream => format!(
+            "\n[bus]\nbackend = \"jetstream\"\nurl = \"{}\"\nstream = \"{}\"\nack-wait = \"5s\"\n",
+            jetstream::URL,
+            jetstream::stream_for(dir)
+        ),
+    }
+}
+
+/// Points the city.toml at `config` to the store at `url` (a PostgreSQL
+/// database's, say) instead of the SQLite file in its folder.
+pub fn use_store(config: &Path, url: &str) {
+    let text = std::fs::read_to_string(config).unwrap();
+    let (before, rest) = text.split_once("[store]\nurl = \"").unwrap();
+    let (_, after) = rest.split_once('"').unwrap();
+    std::fs::write(config, format!("{before}[store]\nurl = \"{url}\"{after}")).unwrap();
+}
+
+/// Writes a city.toml for `plugins` into `dir`, with the store in `dir`
+/// (and `[bus]` of `crate::BUS`).
 pub fn write_city(dir: &Path, plugins: &[PluginSpec]) -> PathBuf {
     let mut toml = format!(
         "[store]\nurl = \"sqlite://{}\"\n\n[runtime]\ncache-dir = \"cache\"\n",
@@ -137,6 +184,7 @@ pub fn write_city(dir: &Path, plugins: &[PluginSpec]) -> PathBuf {
             p.name, p.from, p.name, p.batch_size, p.retry, p.route_extra
         ));
     }
+    toml.push_str(&bus_toml(dir));
     let file = dir.join("city.toml");
     std::fs::write(&file, toml).unwrap();
     file
@@ -392,6 +440,35 @@ impl Host {
         }
     }
 
+    /// How many outputs of the plugin `origin` with type `ty` each subject
+    /// has (the hostile plugin's echoes: subject = the input's id), paging
+    /// through the whole log.
+    pub async fn outputs_by_subject(
+        &self,
+        ty: &str,
+        origin: &str,
+    ) -> std::collections::BTreeMap<String, usize> {
+        let mut counts = std::collections::BTreeMap::new();
+        let mut after = 0;
+        loop {
+            let page = self
+                .events(&format!("type={ty}&after={after}&limit=1000"))
+                .await;
+            let Some(last) = page.last() else {
+                return counts;
+            };
+            after = last["seq"].as_i64().unwrap();
+            for e in page.iter().filter(|e| e["origin"] == origin) {
+                *counts
+                    .entry(e["event"]["subject"].as_str().unwrap().to_owned())
+                    .or_default() += 1;
+            }
+            if page.len() < 1000 {
+                return counts;
+            }
+        }
+    }
+
     /// The log lines so far.
     pub fn logs(&self) -> Vec<Value> {
         self.logs.lock().unwrap().clone()
@@ -441,6 +518,8 @@ impl Host {
 impl Drop for Host {
     fn drop(&mut self) {
         self.kill();
+        // The last host of a city whose folder is gone: its stream goes too.
+        jetstream::delete_streams_of_gone_folders();
     }
 }
 
@@ -495,8 +574,220 @@ pub fn write_demo_city(dir: &Path, edit: impl FnOnce(&mut toml::Table)) -> PathB
         plugin.insert("component".into(), wasm.into());
     }
     city.insert("plugins".into(), list.into());
+    let bus = bus_toml(dir);
+    if !bus.is_empty() {
+        let bus: toml::Table = toml::from_str(&bus).unwrap();
+        city.extend(bus);
+    }
     edit(&mut city);
     let file = dir.join("city.toml");
     std::fs::write(&file, toml::to_string(&city).unwrap()).unwrap();
     file
+}
+
+/// A fresh PostgreSQL database on the machine's server, dropped when this
+/// is. Fails, never skips, when PostgreSQL is down.
+pub struct Database(String);
+
+impl Database {
+    pub fn create() -> Self {
+        let name = format!(
+            "cityhub_e2e_{}_{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        );
+        psql(&format!("CREATE DATABASE {name}"));
+        Self(name)
+    }
+
+    pub fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:5432/{}", self.0)
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        psql(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.0));
+    }
+}
+
+fn psql(sql: &str) {
+    let out = Command::new("psql")
+        .args(["-h", "127.0.0.1", "-U", "postgres", "-d", "test"])
+        .args(["-v", "ON_ERROR_STOP=1", "-c", sql])
+        .output()
+        .expect("psql");
+    assert!(
+        out.status.success(),
+        "`{sql}` failed: {}\nPostgreSQL must be running on 127.0.0.1:5432: \
+         `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The machine's NATS JetStream server, spoken to over its text protocol
+/// (one connection per JetStream API request): the streams of the test
+/// cities, made by the hosts, deleted here once a city's folder is gone,
+/// and those left by test processes that died (named `e2e-PID-N`) at the
+/// first use in a process. Fails, never skips, when NATS is down.
+pub mod jetstream {
+    use std::{
+        io::{BufRead, BufReader, Read, Write},
+        net::TcpStream,
+        path::{Path, PathBuf},
+        sync::{Mutex, Once},
+        time::Duration,
+    };
+
+    use serde_json::{Value, json};
+
+    /// The server, as city.toml names it.
+    pub const URL: &str = "nats://127.0.0.1:4222";
+    const ADDR: &str = "127.0.0.1:4222";
+    /// How .ci/run starts it.
+    const START: &str = "start it as .ci/run does: `start-stop-daemon --start --oknodo --background \
+        --exec /usr/sbin/nats-server -- -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server \
+        -l /var/log/nats-server.log`";
+
+    /// The streams of this process's cities, by folder.
+    static STREAMS: Mutex<Vec<(PathBuf, String)>> = Mutex::new(Vec::new());
+
+    /// The stream of the city in `dir`: a new `e2e-PID-N` the first time.
+    pub fn stream_for(dir: &Path) -> String {
+        static SWEEP: Once = Once::new();
+        SWEEP.call_once(delete_streams_of_dead_processes);
+        let mut streams = STREAMS.lock().unwrap();
+        if let Some((_, name)) = streams.iter().find(|(d, _)| d == dir) {
+            return name.clone();
+        }
+        let name = super::unique_name("e2e");
+        streams.push((dir.to_owned(), name.clone()));
+        name
+    }
+
+    /// Deletes the streams of this process's cities whose folder is gone.
+    pub fn delete_streams_of_gone_folders() {
+        let gone: Vec<String> = {
+            let mut streams = STREAMS.lock().unwrap();
+            let (gone, kept) = streams.drain(..).partition(|(d, _)| !d.exists());
+            *streams = kept;
+            gone.into_iter().map(|(_, name)| name).collect()
+        };
+        for name in gone {
+            delete_stream(&name);
+        }
+    }
+
+    /// Deletes `e2e-PID-N` streams whose process is no longer running.
+    fn delete_streams_of_dead_processes() {
+        for name in stream_names() {
+            let pid = name
+                .strip_prefix("e2e-")
+                .and_then(|rest| rest.split_once('-'))
+                .map(|(pid, _)| pid);
+            if let Some(pid) = pid
+                && !Path::new("/proc").join(pid).exists()
+            {
+                delete_stream(&name);
+            }
+        }
+    }
+
+    /// Every stream's name.
+    pub fn stream_names() -> Vec<String> {
+        let mut names = Vec::new();
+        loop {
+            let page = request("STREAM.NAMES", &json!({"offset": names.len()}));
+            let got: Vec<String> = page["streams"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|n| n.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let done = got.is_empty()
+                || names.len() + got.len() >= page["total"].as_u64().unwrap_or(0) as usize;
+            names.extend(got);
+            if done {
+                return names;
+            }
+        }
+    }
+
+    /// The stream's info (`$JS.API.STREAM.INFO.<name>`): config, state
+    /// (messages, consumers), or an `error` (code 404 when there is none).
+    #[allow(dead_code)] // tests/jetstream only
+    pub fn stream_info(name: &str) -> Value {
+        request(&format!("STREAM.INFO.{name}"), &json!({}))
+    }
+
+    /// Deletes the stream `name` (and its consumers); gone already is fine.
+    pub fn delete_stream(name: &str) {
+        let answer = request(&format!("STREAM.DELETE.{name}"), &json!({}));
+        assert!(
+            answer["success"] == true || answer["error"]["code"] == 404,
+            "deleting JetStream stream `{name}`: {answer}"
+        );
+    }
+
+    /// One JetStream API request (`$JS.API.<api>`) and its JSON answer.
+    pub fn request(api: &str, body: &Value) -> Value {
+        let fail = |what: &str, e: &dyn std::fmt::Display| -> ! {
+            panic!(
+                "NATS at {ADDR}: {what} ({e}); the JetStream tests need NATS with JetStream (-js): {START}"
+            )
+        };
+        let addr = ADDR.parse().unwrap();
+        let conn = TcpStream::connect_timeout(&addr, Duration::from_secs(2))
+            .unwrap_or_else(|e| fail("cannot connect", &e));
+        conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut reader = BufReader::new(conn.try_clone().unwrap());
+        let mut writer = conn;
+        let mut line = String::new();
+        reader
+            .read_line(&mut line)
+            .unwrap_or_else(|e| fail("no INFO greeting", &e));
+        let payload = serde_json::to_vec(body).unwrap();
+        let mut out = format!(
+            "CONNECT {{\"verbose\":false,\"pedantic\":false,\"protocol\":1,\"name\":\"cityhub-e2e\"}}\r\n\
+             SUB _INBOX.cityhub-e2e 1\r\nPUB $JS.API.{api} _INBOX.cityhub-e2e {}\r\n",
+            payload.len()
+        )
+        .into_bytes();
+        out.extend_from_slice(&payload);
+        out.extend_from_slice(b"\r\n");
+        writer
+            .write_all(&out)
+            .unwrap_or_else(|e| fail("cannot send", &e));
+        loop {
+            line.clear();
+            let n = reader.read_line(&mut line).unwrap_or_else(|e| {
+                fail(
+                    &format!("no answer to $JS.API.{api} within 5 s (is JetStream on?)"),
+                    &e,
+                )
+            });
+            if n == 0 {
+                fail("closed the connection", &"EOF");
+            }
+            let l = line.trim_end();
+            if l == "PING" {
+                let _ = writer.write_all(b"PONG\r\n");
+            } else if l.starts_with("-ERR") {
+                fail(&format!("refused $JS.API.{api}"), &l);
+            } else if let Some(rest) = l.strip_prefix("MSG ") {
+                let len: usize = rest.rsplit(' ').next().unwrap().parse().unwrap();
+                let mut buf = vec![0; len + 2];
+                reader
+                    .read_exact(&mut buf)
+                    .unwrap_or_else(|e| fail("answer cut short", &e));
+                buf.truncate(len);
+                return serde_json::from_slice(&buf).unwrap();
+            }
+        }
+    }
 }

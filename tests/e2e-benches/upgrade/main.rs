@@ -54,6 +54,9 @@ mod stats;
 #[path = "../../all/support.rs"]
 mod support;
 
+/// The bus of the city under test (tests/all/support.rs reads it).
+pub const BUS: support::Backend = support::Backend::Embedded;
+
 use std::{
     sync::Arc,
     time::{Duration, Instant, SystemTime},
