@@ -25,6 +25,7 @@ mod install;
 mod limits;
 mod loading;
 mod metrics;
+mod mqtt;
 mod open311;
 mod ops;
 mod package;

@@ -32,6 +32,8 @@ pub struct ApiConfig {
     /// The live streams (`GET /v1/stream`): counters, and
     /// [`Streams::close`] to end them when the host shuts down.
     pub streams: Arc<Streams>,
+    /// The MQTT source connector's counters (`/metrics`), when `[mqtt]` is set.
+    pub mqtt: Option<Arc<cityhub_mqtt::MqttStats>>,
 }
 
 impl Default for ApiConfig {
@@ -44,6 +46,7 @@ impl Default for ApiConfig {
             open311_stats: Arc::default(),
             streams: Arc::default(),
             auth: Arc::default(),
+            mqtt: None,
         }
     }
 }

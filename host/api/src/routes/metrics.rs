@@ -229,10 +229,54 @@ async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, Api
             &[("plugin", p.plugin.name())],
         );
     }
+    if let Some(m) = &state.config.mqtt {
+        mqtt(&mut e, m);
+    }
     Ok((
         [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         e.finish(),
     ))
+}
+
+/// `[mqtt]`: the connection and the messages by topic filter and outcome.
+fn mqtt(e: &mut Exposition, m: &cityhub_mqtt::MqttStats) {
+    e.family(
+        "cityhub_mqtt_connected",
+        "gauge",
+        "1 while connected to the `[mqtt]` broker, else 0.",
+    );
+    e.sample(
+        "cityhub_mqtt_connected",
+        &[],
+        f64::from(u8::from(m.connected())),
+    );
+    e.family(
+        "cityhub_mqtt_messages_total",
+        "counter",
+        "MQTT messages by topic filter and outcome (ingested, duplicate, not_json, invalid, refused, unmatched); each acked once stored or dropped.",
+    );
+    for (filter, outcome, n) in m.messages() {
+        e.sample(
+            "cityhub_mqtt_messages_total",
+            &[("filter", &filter), ("outcome", outcome.as_str())],
+            n as f64,
+        );
+    }
+    for (name, help, n) in [
+        (
+            "cityhub_mqtt_connects_total",
+            "Connections made to the `[mqtt]` broker (the first and each reconnection).",
+            m.connects(),
+        ),
+        (
+            "cityhub_mqtt_ingest_retries_total",
+            "Ingests of MQTT messages refused for backpressure and tried again (the messages stay unacked meanwhile).",
+            m.retries(),
+        ),
+    ] {
+        e.family(name, "counter", help);
+        e.sample(name, &[], n as f64);
+    }
 }
 
 /// Per-route families: position, lag, counters and delivery latency.

@@ -14,6 +14,7 @@ use tracing::{info, warn};
 use super::plugin::build;
 
 mod http;
+mod mqtt;
 mod reload;
 
 /// Arguments of `serve`.
@@ -88,11 +89,17 @@ async fn serve(config: CityConfig, args: Args) -> anyhow::Result<()> {
             open311: config.open311.is_some(),
             // The operations centre's read model: the dashboard and /v1/ops read it.
             ops: true,
+            backend: config.bus.clone(),
         },
     )
     .await?;
     bus.set_tick(config.clock.tick);
-    let api = Arc::new(api_config(&config));
+    // `[mqtt]`: sensor topics in through the bus's admission, acked once stored.
+    let mqtt = mqtt::start(&config, &bus);
+    let api = Arc::new(ApiConfig {
+        mqtt: mqtt.as_ref().map(cityhub_mqtt::Connector::stats),
+        ..api_config(&config)
+    });
     // Open `/v1/stream` responses never end by themselves: the shutdown
     // closes them, or the graceful shutdown would wait for them for ever.
     let streams = api.streams.clone();
@@ -120,6 +127,9 @@ async fn serve(config: CityConfig, args: Args) -> anyhow::Result<()> {
     .context("serving HTTP")?;
     info!("shutting down: letting plugins finish their current batches");
     drop(watcher);
+    if let Some(m) = mqtt {
+        m.stop().await;
+    }
     bus.shutdown().await;
     Ok(())
 }
