@@ -28,6 +28,24 @@ impl Store {
         .await
     }
 
+    /// Moves `consumer` to `position` if that is ahead, and leaves it
+    /// otherwise (never an error): for consumers that several nodes move
+    /// (a route on the JetStream bus, caught up with the stream).
+    pub async fn advance_position(&self, consumer: &str, position: Seq) -> Result<(), Error> {
+        const OP: &str = "advance_position";
+        let store = self.clone();
+        let consumer = consumer.to_owned();
+        self.detached(OP, async move {
+            let _turn = store.writer().await;
+            with_pool!(store, pool => {
+                let mut tx = Sql::begin_write(pool, false, OP).await?;
+                Sql::advance_to_max(&mut tx, &consumer, position, OP).await?;
+                tx.commit().await.map_err(Error::db(OP))
+            })
+        })
+        .await
+    }
+
     /// The position of `consumer`; one that never had a position gets
     /// `init` (stored, so it stays its starting point across restarts).
     pub async fn position_or_init(&self, consumer: &str, init: Seq) -> Result<Seq, Error> {

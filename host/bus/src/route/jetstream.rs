@@ -15,14 +15,17 @@
 
 use std::{collections::HashSet, sync::Arc, time::Duration};
 
-use async_nats::jetstream::{self, AckKind};
+use async_nats::jetstream::{self, AckKind, consumer::PullConsumer};
 use cityhub_runtime::Worker;
 use cityhub_store::Seq;
 use futures_util::StreamExt;
-use tracing::{debug, warn};
+use tracing::{debug, info, warn};
 
 use super::{Item, REPLAY_ROUND, Route, item_of_letter};
-use crate::{Error, jetstream::message};
+use crate::{
+    Error,
+    jetstream::{JetStream, forward, message},
+};
 
 /// How long one fetch waits for messages.
 const FETCH_WAIT: Duration = Duration::from_secs(1);
@@ -37,7 +40,7 @@ const CONFLICT_TRIES: u32 = 20;
 /// Up to `max` messages: those waiting now (`wait` = `None`), or the
 /// first `max` to arrive within `wait`.
 async fn pull(
-    consumer: &jetstream::consumer::PullConsumer,
+    consumer: &PullConsumer,
     max: usize,
     wait: Option<Duration>,
     route: &str,
@@ -93,7 +96,25 @@ impl Route {
             .position_or_init(&format!("{}:start", self.consumer), self.core.last_seq())
             .await
             .map_err(Error::store("reading the route's start"))?;
-        let consumer = js.consumer(self.entry.name.as_str()).await?;
+        let mut stop = self.stop.clone();
+        let mut consumer = js.consumer(self.entry.name.as_str()).await?;
+        // Messages out with another node (alive, or dead and not yet
+        // redelivered) come back after `ack-wait`, and JetStream hands
+        // redeliveries out first: waiting that long before the first pull
+        // keeps a restarted route's events in order.
+        if let Ok(info) = consumer.info().await
+            && info.num_ack_pending > 0
+        {
+            let wait = js.config.ack_wait + Duration::from_millis(500);
+            info!(
+                pending = info.num_ack_pending,
+                "messages of this route are out with another node: pulling after {wait:?}, once they can come back"
+            );
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = stop.changed() => return Ok(()),
+            }
+        }
         let lanes_n = self.entry.concurrency.max(1) as usize;
         let mut workers: Vec<Option<Worker>> = (0..lanes_n).map(|_| None).collect();
         let limit = self
@@ -102,7 +123,6 @@ impl Route {
             .saturating_mul(self.entry.concurrency.max(1))
             .saturating_mul(4)
             .clamp(100, 5_000) as usize;
-        let mut stop = self.stop.clone();
         debug!(start, "route started on JetStream");
         let mut refreshed = std::time::Instant::now() - POSITION_REFRESH;
         loop {
@@ -127,6 +147,10 @@ impl Route {
             if pulled.is_empty() {
                 // Nothing waiting: wait for one, then take what came with it.
                 pulled = pull(&consumer, 1, Some(FETCH_WAIT), self.entry.name.as_str()).await?;
+                if pulled.is_empty() {
+                    self.caught_up(&mut consumer, &js).await;
+                    continue;
+                }
                 if !pulled.is_empty() && limit > 1 {
                     pulled
                         .extend(pull(&consumer, limit - 1, None, self.entry.name.as_str()).await?);
@@ -139,6 +163,35 @@ impl Route {
             if !self.run_pulled(window, &mut workers).await? {
                 return Ok(());
             }
+        }
+    }
+
+    /// With nothing left in the route's consumer (no message waiting or
+    /// out with a node), the route has handled everything forwarded so
+    /// far: its position moves to the forwarder's, as the embedded bus's
+    /// passes events it does not want. The forwarder's position is read
+    /// first, so every event up to it was on the stream when the consumer
+    /// was found empty.
+    async fn caught_up(&self, consumer: &mut PullConsumer, js: &JetStream) {
+        let store = &self.core.store;
+        let Ok(forwarded) = store.position(&forward::consumer(js)).await else {
+            return;
+        };
+        let Ok(info) = consumer.info().await else {
+            return;
+        };
+        if info.num_pending > 0 || info.num_ack_pending > 0 {
+            return;
+        }
+        if forwarded > self.stats.position()
+            && store
+                .advance_position(&self.consumer, forwarded)
+                .await
+                .is_ok()
+        {
+            self.stats
+                .position
+                .fetch_max(forwarded, std::sync::atomic::Ordering::Relaxed);
         }
     }
 
