@@ -379,6 +379,12 @@ fn routes(e: &mut Exposition, routes: &[cityhub_bus::RouteInfo]) {
         "Events read but not for this route (type, filter, own output).",
         &|s| &s.skipped,
     );
+    counter(
+        e,
+        "cityhub_route_conflicts_total",
+        "Windows run again because another node committed first (JetStream bus: plugin state or an input changed under them).",
+        &|s| &s.conflicts,
+    );
     e.family(
         "cityhub_route_withheld_total",
         "counter",
