@@ -288,6 +288,22 @@ impl Bus {
         ))
     }
 
+    /// Runs `task` as work one node of several does at a time (see
+    /// [`Bus::start`]'s tasks): at once on the embedded bus; on the JetStream
+    /// bus while this node holds the store lock `name`, started anew when it
+    /// takes it again. The task's receiver turns `true` when it must stop
+    /// (shutdown, or the lock lost); [`Bus::shutdown`] waits for it.
+    pub fn run_exclusive<F, Fut>(&self, name: &str, task: F)
+    where
+        F: FnMut(watch::Receiver<bool>) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let handle = self.exclusive(name, task);
+        if let Ok(mut t) = self.tasks.lock() {
+            t.push(handle);
+        }
+    }
+
     /// Admits and stores `events` in the log (one transaction, durable on
     /// return) and wakes the routes. Events already stored (same `source`
     /// and `id`) are reported as duplicates and not stored again.

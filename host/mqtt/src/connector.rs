@@ -55,10 +55,20 @@ impl Connector {
     /// the background, each failure logged at `warn`. `max_event_bytes` is
     /// `[server] max-event`, the largest event accepted.
     pub fn start<I: Ingest>(config: MqttConfig, max_event_bytes: usize, ingest: I) -> Self {
+        let stats = Arc::new(MqttStats::for_config(&config));
+        Self::start_with(config, max_event_bytes, ingest, stats)
+    }
+
+    /// [`Connector::start`], counting into `stats` (kept across connectors:
+    /// on several nodes one node at a time runs the connector, and a node
+    /// may run it again).
+    pub fn start_with<I: Ingest>(
+        config: MqttConfig,
+        max_event_bytes: usize,
+        ingest: I,
+        stats: Arc<MqttStats>,
+    ) -> Self {
         let config = Arc::new(config);
-        let stats = Arc::new(MqttStats::new(
-            config.topics.iter().map(|t| t.filter.as_str()),
-        ));
         let mut opts = MqttOptions::new(&config.client_id, &config.host, config.port);
         opts.set_clean_session(false);
         opts.set_manual_acks(true);

@@ -61,6 +61,11 @@ pub struct MqttStats {
 }
 
 impl MqttStats {
+    /// Stats with a zero for every outcome of every filter of `config`.
+    pub fn for_config(config: &cityhub_config::MqttConfig) -> Self {
+        Self::new(config.topics.iter().map(|t| t.filter.as_str()))
+    }
+
     /// Stats with a zero for every outcome of every filter.
     pub(crate) fn new<'a>(filters: impl IntoIterator<Item = &'a str>) -> Self {
         let s = Self::default();

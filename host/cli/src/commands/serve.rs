@@ -97,7 +97,7 @@ async fn serve(config: CityConfig, args: Args) -> anyhow::Result<()> {
     // `[mqtt]`: sensor topics in through the bus's admission, acked once stored.
     let mqtt = mqtt::start(&config, &bus);
     let api = Arc::new(ApiConfig {
-        mqtt: mqtt.as_ref().map(cityhub_mqtt::Connector::stats),
+        mqtt,
         ..api_config(&config)
     });
     // Open `/v1/stream` responses never end by themselves: the shutdown
@@ -127,9 +127,6 @@ async fn serve(config: CityConfig, args: Args) -> anyhow::Result<()> {
     .context("serving HTTP")?;
     info!("shutting down: letting plugins finish their current batches");
     drop(watcher);
-    if let Some(m) = mqtt {
-        m.stop().await;
-    }
     bus.shutdown().await;
     Ok(())
 }

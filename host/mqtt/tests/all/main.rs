@@ -107,6 +107,20 @@ async fn publish(messages: &[(String, &[u8])]) {
     }
 }
 
+/// Ends the persistent session of `client_id` at the broker.
+async fn forget_session(client_id: &str) {
+    let mut opts = MqttOptions::new(client_id, BROKER.0, BROKER.1);
+    opts.set_clean_session(true);
+    let (client, mut eventloop) = AsyncClient::new(opts, 8);
+    while let Ok(Ok(ev)) = tokio::time::timeout(Duration::from_secs(5), eventloop.poll()).await {
+        match ev {
+            Event::Incoming(Packet::ConnAck(_)) => client.disconnect().await.unwrap(),
+            Event::Outgoing(Outgoing::Disconnect) => break,
+            _ => {}
+        }
+    }
+}
+
 async fn wait(what: &str, f: impl Fn() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while !f() {
@@ -166,6 +180,7 @@ async fn backpressure_is_waited_out_and_messages_are_acked_once_stored() {
     assert!(again.events.lock().unwrap().is_empty());
     assert_eq!(count(&c.stats(), Outcome::NotJson), 0);
     c.stop().await;
+    forget_session(&id).await;
 }
 
 #[tokio::test]
@@ -193,6 +208,7 @@ async fn a_message_not_stored_is_not_acked_and_comes_again() {
         Some(&br#"{"speed":3}"#[..])
     );
     c.stop().await;
+    forget_session(&id).await;
 }
 
 #[tokio::test]
@@ -225,6 +241,7 @@ async fn a_refused_event_is_dropped_alone() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(again.events.lock().unwrap().is_empty(), "all were acked");
     c.stop().await;
+    forget_session(&id).await;
 }
 
 #[tokio::test]

@@ -6,14 +6,29 @@ use std::{sync::Arc, time::Duration};
 use cityhub_bus::{Bus, Error};
 use cityhub_cloudevents::CloudEvent;
 use cityhub_config::CityConfig;
-use cityhub_mqtt::{Admitted, Connector, Ingest, Refusal};
+use cityhub_mqtt::{Admitted, Connector, Ingest, MqttStats, Refusal};
 use cityhub_store::Appended;
 
-/// Starts the connector when `[mqtt]` is set.
-pub fn start(config: &CityConfig, bus: &Arc<Bus>) -> Option<Connector> {
+/// Starts the connector when `[mqtt]` is set, as work of one node at a
+/// time ([`Bus::run_exclusive`]): nodes sharing a city share its client id,
+/// and two connections under one id would take the session from each
+/// other. Another node takes over the session when this one stops or dies.
+/// It stops with the bus ([`Bus::shutdown`]). Returns its counters.
+pub fn start(config: &CityConfig, bus: &Arc<Bus>) -> Option<Arc<MqttStats>> {
     let mqtt = config.mqtt.clone()?;
     let max_event = usize::try_from(config.server.max_event.bytes()).unwrap_or(usize::MAX);
-    Some(Connector::start(mqtt, max_event, BusIngest(bus.clone())))
+    let stats = Arc::new(MqttStats::for_config(&mqtt));
+    let (counters, weak) = (stats.clone(), Arc::downgrade(bus));
+    bus.run_exclusive(&format!("mqtt:{}", mqtt.client_id), move |mut stop| {
+        let (mqtt, stats, weak) = (mqtt.clone(), stats.clone(), weak.clone());
+        async move {
+            let Some(bus) = weak.upgrade() else { return };
+            let c = Connector::start_with(mqtt, max_event, BusIngest(bus), stats);
+            let _ = stop.changed().await;
+            c.stop().await;
+        }
+    });
+    Some(counters)
 }
 
 /// [`Ingest`] through [`Bus::ingest`].
