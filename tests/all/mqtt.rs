@@ -79,6 +79,22 @@ async fn publish(messages: &[(String, Vec<u8>)]) {
     }
 }
 
+/// Ends the persistent session of `client_id` at the broker (a clean
+/// session under the same id), so test sessions do not pile up there.
+async fn forget_session(client_id: &str) {
+    let mut opts = MqttOptions::new(client_id, BROKER.0, BROKER.1);
+    opts.set_clean_session(true);
+    let (client, mut eventloop) = AsyncClient::new(opts, 8);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while let Ok(Ok(ev)) = tokio::time::timeout_at(deadline, eventloop.poll()).await {
+        match ev {
+            Event::Incoming(Packet::ConnAck(_)) => client.disconnect().await.unwrap(),
+            Event::Outgoing(Outgoing::Disconnect) => break,
+            _ => {}
+        }
+    }
+}
+
 /// A slow reading's `data` alone (what a sensor publishes), as JSON bytes.
 fn slow(segment: &str, speed: f64, n: u32) -> Vec<u8> {
     serde_json::to_vec(&reading("unused", segment, speed, n)["data"]).unwrap()
@@ -106,8 +122,9 @@ async fn sensor_readings_over_mqtt_become_congestion() {
     let tmp = tempfile::tempdir().unwrap();
     let prefix = unique_name("e2e-mqtt");
     let filter = format!("{prefix}/traffic/+/reading");
-    let config = mqtt_city(tmp.path(), &prefix, &unique_name("cityhub-e2e"));
-    let host = Host::start_with(&config);
+    let client_id = unique_name("cityhub-e2e");
+    let config = mqtt_city(tmp.path(), &prefix, &client_id);
+    let mut host = Host::start_with(&config);
     subscribed(&host).await;
 
     let topic = format!("{prefix}/traffic/QL1A-km2/reading");
@@ -162,6 +179,8 @@ async fn sensor_readings_over_mqtt_become_congestion() {
                 .is_some_and(|m| m.contains("is not JSON") && m.contains("dropped"))
     })
     .await;
+    host.kill();
+    forget_session(&client_id).await;
 }
 
 /// The version digit of a UUID's text.
@@ -174,7 +193,8 @@ async fn messages_sent_while_the_host_is_down_arrive_when_it_starts() {
     broker_is_up();
     let tmp = tempfile::tempdir().unwrap();
     let prefix = unique_name("e2e-mqtt-down");
-    let config = mqtt_city(tmp.path(), &prefix, &unique_name("cityhub-e2e-down"));
+    let client_id = unique_name("cityhub-e2e-down");
+    let config = mqtt_city(tmp.path(), &prefix, &client_id);
     let topic = format!("{prefix}/traffic/QL4A-km10/reading");
 
     // The first start makes the persistent session and its subscription.
@@ -192,7 +212,7 @@ async fn messages_sent_while_the_host_is_down_arrive_when_it_starts() {
     ])
     .await;
 
-    let host = Host::start_with(&config);
+    let mut host = Host::start_with(&config);
     let readings = host.wait_for_events("city.traffic.reading", 3).await;
     let speeds: Vec<f64> = readings
         .iter()
@@ -204,6 +224,8 @@ async fn messages_sent_while_the_host_is_down_arrive_when_it_starts() {
     assert_eq!(data["refRoadSegment"], "QL4A-km10");
     assert_eq!(data["samples"], 3);
     assert_eq!(data["congested"], true);
+    host.kill();
+    forget_session(&client_id).await;
 }
 
 #[test]
