@@ -55,7 +55,7 @@ pub use ops::{
     OpsWindow, Place, PlaceChange,
 };
 pub use service_requests::{ProjectionMode, ServiceRequestQuery, ServiceRequestRow};
-pub use shared::Lock;
+pub use shared::{Lock, Turns};
 pub use store::{Backend, Store};
 pub use tokens::{NewToken, TokenRow};
 

@@ -41,6 +41,46 @@ impl Lock {
     }
 }
 
+/// Turns at a named lock, taken and given back many times on one
+/// connection of its own (see [`Store::turns`]): on PostgreSQL an advisory
+/// lock, so one node of several holds the turn at a time, waiters being
+/// served in order; on SQLite (one process) always this process's turn.
+#[derive(Debug)]
+pub struct Turns {
+    key: i64,
+    conn: Option<sqlx::PgConnection>,
+    held: bool,
+}
+
+impl Turns {
+    /// Waits for the turn. Cancel-safe in effect: dropped while waiting, the
+    /// [`Turns`] must be dropped too (its session ends, and with it any lock).
+    pub async fn take(&mut self) -> Result<(), Error> {
+        if let Some(c) = &mut self.conn {
+            sqlx::query("SELECT pg_advisory_lock($1)")
+                .bind(self.key)
+                .execute(&mut *c)
+                .await
+                .map_err(Error::db("turn_take"))?;
+        }
+        self.held = true;
+        Ok(())
+    }
+
+    /// Gives the turn back, to the next node waiting.
+    pub async fn give(&mut self) -> Result<(), Error> {
+        if let (Some(c), true) = (&mut self.conn, self.held) {
+            sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(self.key)
+                .execute(&mut *c)
+                .await
+                .map_err(Error::db("turn_give"))?;
+        }
+        self.held = false;
+        Ok(())
+    }
+}
+
 /// A stable 64-bit key for an advisory lock name (FNV-1a).
 fn lock_key(name: &str) -> i64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -95,6 +135,24 @@ impl Store {
                 .await
                 .map_err(Error::db(OP))
                 .map(|_| ())
+        })
+    }
+
+    /// Turns at lock `name` (see [`Turns`]), on a connection of their own
+    /// on PostgreSQL. Used by a route on the JetStream bus: one window of
+    /// the route at a time across all nodes, so a key's events keep their
+    /// order.
+    pub async fn turns(&self, name: &str) -> Result<Turns, Error> {
+        let conn = match &self.inner.pool {
+            Pool::Sqlite(_) => None,
+            Pool::Postgres(pool) => {
+                Some(pool.acquire().await.map_err(Error::db("turns"))?.detach())
+            }
+        };
+        Ok(Turns {
+            key: lock_key(name),
+            conn,
+            held: false,
         })
     }
 

@@ -2,16 +2,23 @@
 //! durable consumer, which every node shares, so each message reaches one
 //! node at a time.
 //!
-//! A window is the messages one fetch returned. Inputs already marked done
+//! The nodes take turns at the route (a PostgreSQL advisory lock per route,
+//! [`cityhub_store::Turns`]): one window of a route runs at a time across
+//! the city, so a partition key's events reach the plugin in order, as on
+//! the embedded bus; different routes run on different nodes at once. A
+//! turn that finds messages still out (a node died holding them) waits
+//! for JetStream to redeliver them, which it does before newer ones.
+//!
+//! A window is the messages one pull returned. Inputs already marked done
 //! for the route (a node died after its commit, before its ack) are acked
 //! and skipped; the rest run as on the embedded bus and commit with their
 //! done marks and the plugin's state version ([`cityhub_store::Shared`]).
-//! A commit refused because another node changed the plugin's state (or
-//! did an input) first runs the window again on the newer state. Only then
-//! are the messages acked; while the window runs, they are kept alive
-//! ("in progress") so a slow plugin does not make JetStream hand them to
-//! another node. Events deferred by a suspension are not acked: they come
-//! back after `ack-wait`.
+//! A commit refused because the plugin's state changed meanwhile (another
+//! route to the same plugin, on another node) runs the window again on the
+//! newer state. Only then are the messages acked; while the window runs,
+//! they are kept alive ("in progress") so a slow plugin does not make
+//! JetStream hand them to another node. Events deferred by a suspension are
+//! handed back (nak) to come again.
 
 use std::{collections::HashSet, sync::Arc, time::Duration};
 
@@ -98,23 +105,10 @@ impl Route {
             .map_err(Error::store("reading the route's start"))?;
         let mut stop = self.stop.clone();
         let mut consumer = js.consumer(self.entry.name.as_str()).await?;
-        // Messages out with another node (alive, or dead and not yet
-        // redelivered) come back after `ack-wait`, and JetStream hands
-        // redeliveries out first: waiting that long before the first pull
-        // keeps a restarted route's events in order.
-        if let Ok(info) = consumer.info().await
-            && info.num_ack_pending > 0
-        {
-            let wait = js.config.ack_wait + Duration::from_millis(500);
-            info!(
-                pending = info.num_ack_pending,
-                "messages of this route are out with another node: pulling after {wait:?}, once they can come back"
-            );
-            tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
-                _ = stop.changed() => return Ok(()),
-            }
-        }
+        let mut turns = store
+            .turns(&format!("route-turn:{}", self.entry.name))
+            .await
+            .map_err(Error::store("opening the route's turns"))?;
         let lanes_n = self.entry.concurrency.max(1) as usize;
         let mut workers: Vec<Option<Worker>> = (0..lanes_n).map(|_| None).collect();
         let limit = self
@@ -142,27 +136,82 @@ impl Route {
             if self.wait_while_suspended(&mut stop).await {
                 continue;
             }
-            self.replay_letters(&mut workers).await?;
-            let mut pulled = pull(&consumer, limit, None, self.entry.name.as_str()).await?;
-            if pulled.is_empty() {
-                // Nothing waiting: wait for one, then take what came with it.
-                pulled = pull(&consumer, 1, Some(FETCH_WAIT), self.entry.name.as_str()).await?;
-                if pulled.is_empty() {
-                    self.caught_up(&mut consumer, &js).await;
-                    continue;
-                }
-                if !pulled.is_empty() && limit > 1 {
-                    pulled
-                        .extend(pull(&consumer, limit - 1, None, self.entry.name.as_str()).await?);
-                }
+            // One window of the route at a time across the nodes, so a
+            // key's events reach the plugin in order (dropped while waiting,
+            // `turns` is dropped too: the supervisor starts a new one).
+            tokio::select! {
+                taken = turns.take() => taken.map_err(Error::store("waiting for the route's turn"))?,
+                _ = stop.changed() => return Ok(()),
             }
-            if pulled.is_empty() {
-                continue;
-            }
-            let window = self.sort_out(pulled, start).await;
-            if !self.run_pulled(window, &mut workers).await? {
+            let went_on = self
+                .take_turn(&mut consumer, &js, start, limit, &mut workers)
+                .await;
+            turns
+                .give()
+                .await
+                .map_err(Error::store("giving the route's turn back"))?;
+            if !went_on? {
                 return Ok(());
             }
+        }
+    }
+
+    /// One turn of the route: dead letters to replay, else one window
+    /// pulled, run, committed and acked. `false` if the route was stopped.
+    async fn take_turn(
+        self: &Arc<Self>,
+        consumer: &mut PullConsumer,
+        js: &JetStream,
+        start: Seq,
+        limit: usize,
+        workers: &mut [Option<Worker>],
+    ) -> Result<bool, Error> {
+        if self.replay_letters(workers).await? {
+            return Ok(true);
+        }
+        self.await_redeliveries(consumer, js).await;
+        let name = self.entry.name.as_str();
+        let mut pulled = pull(consumer, limit, None, name).await?;
+        if pulled.is_empty() {
+            // Nothing waiting: wait for one, then take what came with it.
+            pulled = pull(consumer, 1, Some(FETCH_WAIT), name).await?;
+            if pulled.is_empty() {
+                self.caught_up(consumer, js).await;
+                return Ok(true);
+            }
+            if limit > 1 {
+                pulled.extend(pull(consumer, limit - 1, None, name).await?);
+            }
+        }
+        let window = self.sort_out(pulled, start).await;
+        self.run_pulled(window, workers).await
+    }
+
+    /// Messages still out when this node's turn begins were taken by a node
+    /// that died (or lost its turn) before acking them: they come back
+    /// after `ack-wait`, and JetStream hands redeliveries out first, so the
+    /// turn waits for them rather than running newer events before older
+    /// ones. Acks of the previous turn still on their way clear at once.
+    async fn await_redeliveries(&self, consumer: &mut PullConsumer, js: &JetStream) {
+        let began = std::time::Instant::now();
+        let due = js.config.ack_wait + Duration::from_millis(200);
+        let mut told = false;
+        loop {
+            let pending = match consumer.info().await {
+                Ok(info) => info.num_ack_pending,
+                Err(_) => return,
+            };
+            if pending == 0 || began.elapsed() >= due || self.stopped() {
+                return;
+            }
+            if !told && began.elapsed() >= Duration::from_millis(500) {
+                told = true;
+                info!(
+                    pending,
+                    "events of this route are out with a node that did not ack them: waiting up to {due:?} for them to come back, in order"
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
@@ -327,37 +376,24 @@ impl Route {
         })
     }
 
-    /// Dead letters asked to be replayed, one round, by one node at a time
-    /// (the store lock `replay:<route>`).
-    async fn replay_letters(self: &Arc<Self>, workers: &mut [Option<Worker>]) -> Result<(), Error> {
-        let store = &self.core.store;
-        let pending = store
-            .pending_replays(self.entry.name.as_str(), 1)
-            .await
-            .map_err(Error::store("reading dead letters to replay"))?;
-        if pending.is_empty() {
-            return Ok(());
-        }
-        let Some(_lock) = store
-            .try_lock(&format!("replay:{}", self.entry.name))
-            .await
-            .map_err(Error::store("taking the replay lock"))?
-        else {
-            return Ok(());
-        };
-        // Read again under the lock: another node may have replayed them.
-        let replays = store
+    /// Dead letters asked to be replayed, one round (within the route's
+    /// turn, so by one node at a time); `true` if it ran one.
+    async fn replay_letters(
+        self: &Arc<Self>,
+        workers: &mut [Option<Worker>],
+    ) -> Result<bool, Error> {
+        let replays = self
+            .core
+            .store
             .pending_replays(self.entry.name.as_str(), REPLAY_ROUND)
             .await
             .map_err(Error::store("reading dead letters to replay"))?;
-        if !replays.is_empty() {
-            let items = replays.into_iter().map(item_of_letter).collect();
-            let position = self
-                .stats
-                .position
-                .load(std::sync::atomic::Ordering::Relaxed);
-            self.run_window(items, position, workers).await?;
+        if replays.is_empty() {
+            return Ok(false);
         }
-        Ok(())
+        let items = replays.into_iter().map(item_of_letter).collect();
+        let position = self.stats.position();
+        self.run_window(items, position, workers).await?;
+        Ok(true)
     }
 }
