@@ -262,3 +262,27 @@ fn check_refuses_an_mqtt_type_the_city_does_not_accept() {
     );
     assert!(err.contains(&format!("city.toml:{line}:8")), "{err}");
 }
+
+#[tokio::test]
+async fn a_changed_mqtt_section_is_reported_as_needing_a_restart() {
+    broker_is_up();
+    let tmp = tempfile::tempdir().unwrap();
+    let prefix = unique_name("e2e-mqtt-reload");
+    let client_id = unique_name("cityhub-e2e-reload");
+    let config = mqtt_city(tmp.path(), &prefix, &client_id);
+    let mut host = Host::start_with(&config);
+    subscribed(&host).await;
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("keep-alive = \"5s\"", "keep-alive = \"10s\""),
+    )
+    .unwrap();
+    host.wait_for_log("[mqtt] needing a restart", |v| {
+        v["message"] == "this section changed, but it applies only after a restart"
+            && v["section"] == "[mqtt]"
+    })
+    .await;
+    host.kill();
+    forget_session(&client_id).await;
+}
