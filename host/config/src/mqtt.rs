@@ -5,7 +5,7 @@
 //! [mqtt]
 //! url = "mqtt://127.0.0.1:1883"        # mqtt://host[:port], port 1883 by default
 //! client-id = "cityhub-langson"        # default "cityhub"; the persistent session's name
-//! keep-alive = "30s"                   # optional; 1s..65535s (broker's client default otherwise)
+//! keep-alive = "30s"                   # optional; 1s..65535s (the client's default, 60s, otherwise)
 //! [[mqtt.topics]]
 //! filter = "langson/traffic/+/reading" # an MQTT topic filter (`+` one level, `#` the rest)
 //! type = "city.traffic.reading"        # must be in `[ingest] accepts` when that is set
@@ -55,7 +55,7 @@ pub struct MqttConfig {
     /// The client id: the persistent session's name at the broker
     /// (default `cityhub`).
     pub client_id: String,
-    /// The keep-alive interval; `None` leaves the client's default.
+    /// The keep-alive interval; `None` leaves the client's default (60 s).
     pub keep_alive: Option<Duration>,
     /// The topic filters and the events their messages become, in the
     /// file's order; a message goes to the first filter that matches it.
