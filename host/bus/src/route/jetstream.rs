@@ -116,7 +116,7 @@ impl Route {
             .batch_size
             .saturating_mul(self.entry.concurrency.max(1))
             .saturating_mul(4)
-            .clamp(100, 5_000) as usize;
+            .clamp(1_000, 5_000) as usize;
         debug!(start, "route started on JetStream");
         let mut refreshed = std::time::Instant::now() - POSITION_REFRESH;
         loop {
