@@ -717,6 +717,14 @@ impl Bus {
             .position_or_init(&consumer, last)
             .await
             .unwrap_or(last);
+        if self.core.jetstream.is_some() {
+            // Its start line too, before any request is served: events
+            // accepted from now on are the route's, whenever its task runs.
+            let start = route::start_key(&consumer);
+            if let Err(e) = self.core.store.position_or_init(&start, last).await {
+                tracing::warn!(route = %entry.name, "cannot store the route's start line yet: {e}");
+            }
+        }
         let stats = Arc::new(RouteStats::default());
         stats.position.store(position, Ordering::Relaxed);
         let (stop, stop_rx) = watch::channel(*self.shutdown.borrow());

@@ -98,9 +98,10 @@ impl Route {
         };
         let store = &self.core.store;
         // Events up to the route's start line were in the log before the
-        // route existed: skipped, as on the embedded bus.
+        // route existed: skipped, as on the embedded bus. `Bus::start_route`
+        // stored it before the first request; this is only its fallback.
         let start = store
-            .position_or_init(&format!("{}:start", self.consumer), self.core.last_seq())
+            .position_or_init(&super::start_key(&self.consumer), self.core.last_seq())
             .await
             .map_err(Error::store("reading the route's start"))?;
         let mut stop = self.stop.clone();

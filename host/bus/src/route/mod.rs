@@ -92,6 +92,13 @@ pub(crate) struct Route {
     pub stop: watch::Receiver<bool>,
 }
 
+/// The key of a route's start line on the JetStream bus: events up to it
+/// were in the log before the route existed, and it never delivers them
+/// (the embedded bus's route starts at its first position the same way).
+pub(crate) fn start_key(consumer: &str) -> String {
+    format!("{consumer}:start")
+}
+
 /// The position key of route `name`.
 pub fn consumer_id(name: &str) -> String {
     format!("route:{name}")
