@@ -3,6 +3,15 @@
 
 use crate::{Error, Seq, Store, sql::Sql, store::with_pool};
 
+/// What a move behind the current position does.
+#[derive(Debug, Clone, Copy)]
+enum Move {
+    /// [`Error::PositionBackwards`].
+    Refuse,
+    /// Nothing: the position stays at the larger.
+    Max,
+}
+
 impl Store {
     /// The last seq `consumer` committed, or 0 if it never committed.
     pub async fn position(&self, consumer: &str) -> Result<Seq, Error> {
@@ -14,33 +23,37 @@ impl Store {
     /// nothing. To deliver output events and state with the position, use
     /// [`Store::commit_batch`] instead.
     pub async fn set_position(&self, consumer: &str, position: Seq) -> Result<(), Error> {
-        const OP: &str = "set_position";
-        let store = self.clone();
-        let consumer = consumer.to_owned();
-        self.detached(OP, async move {
-            let _turn = store.writer().await;
-            with_pool!(store, pool => {
-                let mut tx = Sql::begin_write(pool, false, OP).await?;
-                Sql::advance(&mut tx, &consumer, position, OP).await?;
-                tx.commit().await.map_err(Error::db(OP))
-            })
-        })
-        .await
+        self.move_position("set_position", consumer, position, Move::Refuse)
+            .await
     }
 
     /// Moves `consumer` to `position` if that is ahead, and leaves it
     /// otherwise (never an error): for consumers that several nodes move
     /// (a route on the JetStream bus, caught up with the stream).
     pub async fn advance_position(&self, consumer: &str, position: Seq) -> Result<(), Error> {
-        const OP: &str = "advance_position";
+        self.move_position("advance_position", consumer, position, Move::Max)
+            .await
+    }
+
+    /// One write transaction moving `consumer` forward, on its own task.
+    async fn move_position(
+        &self,
+        op: &'static str,
+        consumer: &str,
+        position: Seq,
+        how: Move,
+    ) -> Result<(), Error> {
         let store = self.clone();
         let consumer = consumer.to_owned();
-        self.detached(OP, async move {
+        self.detached(op, async move {
             let _turn = store.writer().await;
             with_pool!(store, pool => {
-                let mut tx = Sql::begin_write(pool, false, OP).await?;
-                Sql::advance_to_max(&mut tx, &consumer, position, OP).await?;
-                tx.commit().await.map_err(Error::db(OP))
+                let mut tx = Sql::begin_write(pool, false, op).await?;
+                match how {
+                    Move::Refuse => Sql::advance(&mut tx, &consumer, position, op).await?,
+                    Move::Max => Sql::advance_to_max(&mut tx, &consumer, position, op).await?,
+                }
+                tx.commit().await.map_err(Error::db(op))
             })
         })
         .await

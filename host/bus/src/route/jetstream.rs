@@ -110,14 +110,8 @@ impl Route {
             .turns(&format!("route-turn:{}", self.entry.name))
             .await
             .map_err(Error::store("opening the route's turns"))?;
-        let lanes_n = self.entry.concurrency.max(1) as usize;
-        let mut workers: Vec<Option<Worker>> = (0..lanes_n).map(|_| None).collect();
-        let limit = self
-            .entry
-            .batch_size
-            .saturating_mul(self.entry.concurrency.max(1))
-            .saturating_mul(4)
-            .clamp(1_000, 5_000) as usize;
+        let mut workers = self.no_workers();
+        let limit = self.window_limit(1_000, 5_000) as usize;
         debug!(start, "route started on JetStream");
         let mut refreshed = std::time::Instant::now() - POSITION_REFRESH;
         loop {

@@ -132,6 +132,20 @@ impl Route {
         }
     }
 
+    /// A worker slot per lane, each started at its first batch.
+    fn no_workers(&self) -> Vec<Option<Worker>> {
+        (0..self.entry.concurrency.max(1)).map(|_| None).collect()
+    }
+
+    /// The events a window reads: four batches per lane, within `min..=max`.
+    fn window_limit(&self, min: u32, max: u32) -> u32 {
+        self.entry
+            .batch_size
+            .saturating_mul(self.entry.concurrency.max(1))
+            .saturating_mul(4)
+            .clamp(min, max)
+    }
+
     /// Whether the route was asked to stop (or its bus is gone).
     pub(crate) fn stopped(&self) -> bool {
         *self.stop.borrow() || self.stop.has_changed().is_err()
@@ -192,14 +206,8 @@ impl Route {
         self.stats
             .position
             .store(position, std::sync::atomic::Ordering::Relaxed);
-        let lanes_n = self.entry.concurrency.max(1) as usize;
-        let mut workers: Vec<Option<Worker>> = (0..lanes_n).map(|_| None).collect();
-        let limit = self
-            .entry
-            .batch_size
-            .saturating_mul(self.entry.concurrency.max(1))
-            .saturating_mul(4)
-            .clamp(100, 20_000);
+        let mut workers = self.no_workers();
+        let limit = self.window_limit(100, 20_000);
         let mut stop = self.stop.clone();
         debug!(position, "route started");
         loop {
