@@ -14,7 +14,6 @@ use std::{
     collections::HashSet,
     net::TcpListener,
     path::Path,
-    process::Stdio,
     time::{Duration, Instant},
 };
 
@@ -246,25 +245,51 @@ async fn the_demo_reaches_a_steady_state_with_every_plugin_producing_outputs() {
         .unwrap()
         .local_addr()
         .unwrap();
+    // The demo's output goes to files, read only when the test fails: an
+    // unread pipe would fill and stall it. `--for` is a backstop far past the
+    // test's deadline; the test always stops the demo itself.
+    let out = tmp.path().join("demo.out");
+    let err = tmp.path().join("demo.err");
     let mut demo = cityhub()
-        .args(["demo", "--no-build", "--for", "90s", "--speed", "2000"])
+        .args(["demo", "--no-build", "--for", "10m", "--speed", "2000"])
         .args(["--start", "2026-11-26T06:00:00+07:00", "--listen"])
         .arg(port.to_string())
         .arg("--config")
         .arg(&config)
         .current_dir(tmp.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
         .spawn()
         .unwrap();
+    let started = Instant::now();
+    // What the demo and its host said, for a failure's message.
+    let said = || {
+        let read = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
+        let log = read(&tmp.path().join(".cityhub/demo-host.log"));
+        let tail: Vec<&str> = log.lines().rev().take(40).collect();
+        format!(
+            "--- demo stdout\n{}\n--- demo stderr\n{}\n--- the end of the host's log\n{}",
+            read(&out),
+            read(&err),
+            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+        )
+    };
     // The demo makes its own tokens (source, operator); the test reads the
     // routes with an admin token of its own in the same store.
     let http = client_with(&create_token(&config, "admin", &unique_name("e2e-admin")));
     let url = format!("http://{port}/v1/routes");
-    let deadline = Instant::now() + Duration::from_secs(80);
+    // Generous: CI runs this beside the other end-to-end tests on two cores.
+    let deadline = started + Duration::from_secs(240);
     let mut silent: Vec<String> = Vec::new();
     let mut last = Value::Null;
-    while Instant::now() < deadline && demo.try_wait().unwrap().is_none() {
+    while Instant::now() < deadline {
+        if let Some(status) = demo.try_wait().unwrap() {
+            panic!(
+                "the demo stopped by itself ({status}) after {:?}, before every plugin produced (silent: {silent:?})\n{}",
+                started.elapsed(),
+                said()
+            );
+        }
         if let Ok(r) = http.get(&url).send().await
             && let Ok(v) = r.json::<Value>().await
         {
@@ -293,11 +318,33 @@ async fn the_demo_reaches_a_steady_state_with_every_plugin_producing_outputs() {
         .args(["-INT", &demo.id().to_string()])
         .status()
         .unwrap();
-    assert!(interrupted.success());
-    let output = demo.wait_with_output().unwrap();
+    assert!(
+        interrupted.success(),
+        "could not interrupt the demo\n{}",
+        said()
+    );
+    let status = demo.wait().unwrap();
     assert!(
         last["routes"].as_array().is_some_and(|r| r.len() == 11) && silent.is_empty(),
-        "plugins that produced nothing: {silent:?}; routes: {last:#}\ndemo: {}",
-        String::from_utf8_lossy(&output.stderr)
+        "after {:?}, plugins that produced nothing: {silent:?}; routes: {last:#}\n{}",
+        started.elapsed(),
+        said()
+    );
+    assert!(
+        status.success(),
+        "the demo, interrupted, exited with {status}\n{}",
+        said()
+    );
+    let summary = std::fs::read_to_string(&out).unwrap();
+    // Its banner first, then, after Ctrl-C, the simulator's summary.
+    let banner = summary.find("cityhub demo: Lạng Sơn simulated from 2026-11-26T06:00:00+07:00");
+    let totals = summary.find("simulated `border-queue` (seed 1");
+    assert!(
+        banner.is_some()
+            && totals.is_some()
+            && banner < totals
+            && summary.contains("events accepted"),
+        "the demo's banner or its summary is missing\n{}",
+        said()
     );
 }
