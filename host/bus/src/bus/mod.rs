@@ -1,24 +1,40 @@
 //! [`Bus`]: runs a task per route, admits ingest, and is how the API and the
 //! configuration watcher steer delivery (replay, resume, reload).
+//!
+//! - [`apply`]: the plugins loaded and the routes running, at start and on
+//!   each reload.
+//! - [`background`]: the work besides the routes (monitor, clock,
+//!   projections, retention, the JetStream forwarder).
+//! - [`replay`]: delivering a route's events, or dead letters, again.
+
+mod apply;
+mod background;
+mod replay;
+
+pub use apply::Applied;
+pub use replay::ReplayFrom;
 
 use std::{
     collections::BTreeMap,
-    sync::{Arc, Mutex, Weak, atomic::Ordering},
+    sync::{Arc, Mutex, Weak},
     time::{Duration, SystemTime},
 };
 
-use cityhub_cloudevents::{ClassPolicy, CloudEvent, Timestamp, TypePattern};
+use cityhub_cloudevents::{ClassPolicy, CloudEvent, TypePattern};
 use cityhub_config::RouteEntry;
 use cityhub_store::{Appended, Seq, Store};
 use tokio::{sync::watch, task::JoinHandle};
-use tracing::info;
 
+use self::{
+    apply::{Running, stop},
+    background::Background,
+};
 use crate::{
     Error,
     backpressure::Gate,
     breaker,
     core::Core,
-    route::{self, Route, RouteStats},
+    route::{Route, RouteStats},
     slot::{PluginHandle, Slot},
 };
 
@@ -75,40 +91,6 @@ pub struct PluginInfo {
     pub upgrade_failure: Option<crate::UpgradeFailure>,
     /// The routes delivering to it.
     pub routes: Vec<String>,
-}
-
-/// What [`Bus::apply`] changed.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Applied {
-    /// Routes started that were not running.
-    pub started: Vec<String>,
-    /// Plugins whose new version did not start: the old one serves on (see
-    /// [`Bus::upgrade`]).
-    pub refused: Vec<String>,
-    /// Plugins whose new version was not tried (the store failed): the old
-    /// one serves on, and the next reload tries again.
-    pub not_swapped: Vec<String>,
-    /// Routes restarted with a new configuration or plugin circuit.
-    pub restarted: Vec<String>,
-    /// Routes stopped.
-    pub stopped: Vec<String>,
-    /// Routes left running as they were.
-    pub unchanged: Vec<String>,
-}
-
-/// Where [`Bus::replay`] starts a route again.
-#[derive(Debug, Clone)]
-pub enum ReplayFrom {
-    /// From the first event recorded at or after this instant.
-    Since(Timestamp),
-    /// From the event after this seq.
-    After(Seq),
-}
-
-struct Running {
-    route: Arc<Route>,
-    stop: watch::Sender<bool>,
-    task: JoinHandle<()>,
 }
 
 /// The running bus. Cheap to share behind an `Arc`.
@@ -171,7 +153,6 @@ impl Bus {
                 Some(Arc::new(crate::jetstream::JetStream::connect(c).await?))
             }
         };
-        let shared = jetstream.is_some();
         let core = Core::start(store.clone(), last, jetstream.clone());
         let (tick, tick_rx) = watch::channel(cityhub_config::ClockConfig::DEFAULT_TICK);
         let (projected_tx, projected) = watch::channel(0);
@@ -194,114 +175,14 @@ impl Bus {
             ops: options.ops,
         });
         bus.apply(plugins, routes).await;
-        let mut tasks = Vec::new();
-        // With several nodes (JetStream), one node at a time runs each of
-        // these, under a store lock; on the embedded bus this node does.
-        let weak = Arc::downgrade(&bus);
-        tasks.push(bus.exclusive("monitor", move |stop| {
-            crate::monitor::run(weak.clone(), stop)
-        }));
-        let weak = Arc::downgrade(&bus);
-        tasks.push(bus.exclusive("clock", move |stop| {
-            crate::clock::run(weak.clone(), tick_rx.clone(), stop)
-        }));
-        if open311 {
-            let (c, position) = (core.clone(), projected_tx.clone());
-            tasks.push(bus.exclusive("projection:open311", move |stop| {
-                crate::projection::run(
-                    c.clone(),
-                    crate::projection::open311::Open311,
-                    position.clone(),
-                    stop,
-                )
-            }));
-            if shared {
-                tasks.push(tokio::spawn(crate::projection::follow(
-                    core.clone(),
-                    crate::projection::open311::CONSUMER,
-                    projected_tx,
-                    bus.shutdown.subscribe(),
-                )));
-            }
-        }
-        if options.ops {
-            let (c, position) = (core.clone(), ops_projected_tx.clone());
-            tasks.push(bus.exclusive("projection:ops", move |stop| {
-                crate::projection::run(
-                    c.clone(),
-                    crate::projection::ops::Ops::default(),
-                    position.clone(),
-                    stop,
-                )
-            }));
-            if shared {
-                tasks.push(tokio::spawn(crate::projection::follow(
-                    core.clone(),
-                    crate::projection::ops::CONSUMER,
-                    ops_projected_tx,
-                    bus.shutdown.subscribe(),
-                )));
-            }
-        }
-        if let Some(keep) = options.retention {
-            let weak = Arc::downgrade(&bus);
-            tasks.push(bus.exclusive("retention", move |stop| {
-                crate::retention::run(weak.clone(), keep, stop)
-            }));
-        }
-        if let Some(js) = jetstream {
-            let c = core.clone();
-            tasks.push(
-                bus.exclusive(&crate::jetstream::forward::consumer(&js), move |stop| {
-                    crate::jetstream::forward::run(c.clone(), js.clone(), last, stop)
-                }),
-            );
-            // Other nodes append too: notice their events as if appended here.
-            tasks.push(tokio::spawn(crate::jetstream::poll::run(
-                core.clone(),
-                bus.shutdown.subscribe(),
-            )));
-        }
-        if let Ok(mut t) = bus.tasks.lock() {
-            t.extend(tasks);
-        }
+        bus.start_background(Background {
+            tick: tick_rx,
+            projected: projected_tx,
+            ops_projected: ops_projected_tx,
+            retention: options.retention,
+            forward: jetstream.map(|js| (js, last)),
+        });
         Ok(bus)
-    }
-
-    /// Starts `task` as work that one node does at a time: under the store
-    /// lock `name` on the JetStream bus (other nodes stand by), at once on
-    /// the embedded bus.
-    fn exclusive<F, Fut>(&self, name: &str, mut task: F) -> JoinHandle<()>
-    where
-        F: FnMut(watch::Receiver<bool>) -> Fut + Send + 'static,
-        Fut: Future<Output = ()> + Send + 'static,
-    {
-        let shutdown = self.shutdown.subscribe();
-        if self.core.jetstream.is_none() {
-            return tokio::spawn(task(shutdown));
-        }
-        tokio::spawn(crate::jetstream::exclusive::run(
-            self.core.store.clone(),
-            name.to_owned(),
-            shutdown,
-            task,
-        ))
-    }
-
-    /// Runs `task` as work one node of several does at a time (see
-    /// [`Bus::start`]'s tasks): at once on the embedded bus; on the JetStream
-    /// bus while this node holds the store lock `name`, started anew when it
-    /// takes it again. The task's receiver turns `true` when it must stop
-    /// (shutdown, or the lock lost); [`Bus::shutdown`] waits for it.
-    pub fn run_exclusive<F, Fut>(&self, name: &str, task: F)
-    where
-        F: FnMut(watch::Receiver<bool>) -> Fut + Send + 'static,
-        Fut: Future<Output = ()> + Send + 'static,
-    {
-        let handle = self.exclusive(name, task);
-        if let Ok(mut t) = self.tasks.lock() {
-            t.push(handle);
-        }
     }
 
     /// Admits and stores `events` in the log (one transaction, durable on
@@ -507,248 +388,6 @@ impl Bus {
         }
     }
 
-    /// Asks for dead letters to be replayed — `ids`, or all of `route`'s
-    /// with `ids = None` — and wakes the routes, which deliver them before
-    /// their next batch. Returns the ids now `replaying`.
-    pub async fn replay_dead_letters(
-        &self,
-        route: Option<&str>,
-        ids: Option<&[i64]>,
-    ) -> Result<Vec<i64>, Error> {
-        let ids = self
-            .core
-            .store
-            .request_replay(route, ids)
-            .await
-            .map_err(Error::store("asking for a dead-letter replay"))?;
-        self.core.appended.notify_waiters();
-        Ok(ids)
-    }
-
-    /// Runs `route` again from `from`: stops it after its current call,
-    /// moves its position back, and starts it again. Returns the position it
-    /// restarts after and the end of the log now (the replay's goal); until
-    /// it gets there the route does not hold ingest back (`max-lag`).
-    /// Replay only goes back: a position past the route's is refused
-    /// ([`Error::ReplayForward`]), as it would skip events.
-    ///
-    /// Not cancel-safe: run it to completion (the API runs it on a task).
-    pub async fn replay(&self, route: &str, from: ReplayFrom) -> Result<(Seq, Seq), Error> {
-        let store = &self.core.store;
-        let consumer = route::consumer_id(route);
-        let mut routes = self.routes.lock().await;
-        if !routes.contains_key(route) {
-            return Err(Error::UnknownRoute(route.to_owned()));
-        }
-        let position = match &from {
-            ReplayFrom::After(seq) => *seq,
-            ReplayFrom::Since(t) => store
-                .position_before(t)
-                .await
-                .map_err(Error::store("finding where to replay from"))?,
-        };
-        let current = store
-            .position(&consumer)
-            .await
-            .map_err(Error::store("reading the route's position"))?;
-        if position > current || position < 0 {
-            return Err(Error::ReplayForward {
-                route: route.to_owned(),
-                position,
-                current,
-            });
-        }
-        if let Some(js) = self.core.jetstream.clone() {
-            // Several nodes run the route: it keeps running, and the events
-            // are published again for it alone.
-            let to = self.core.last_seq();
-            let Some(running) = routes.get(route) else {
-                return Err(Error::UnknownRoute(route.to_owned()));
-            };
-            running
-                .route
-                .stats
-                .replaying_until
-                .store(to, Ordering::Relaxed);
-            let n = crate::jetstream::replay::replay(
-                &self.core,
-                &js,
-                &running.route.entry,
-                &consumer,
-                position,
-                to,
-            )
-            .await?;
-            info!(
-                route,
-                from = position,
-                to,
-                events = n,
-                "replaying a route on JetStream"
-            );
-            return Ok((position, to));
-        }
-        let Some(running) = routes.remove(route) else {
-            return Err(Error::UnknownRoute(route.to_owned()));
-        };
-        let entry = running.route.entry.clone();
-        let slot = running.route.slot.clone();
-        stop(running).await;
-        let rewound = store
-            .rewind(&consumer, position)
-            .await
-            .map_err(Error::store("moving the route back"));
-        // Whatever happened, the route runs again, from its committed position.
-        let to = self.core.last_seq();
-        let running = self.start_route(entry, slot).await;
-        if rewound.is_ok() {
-            running
-                .route
-                .stats
-                .replaying_until
-                .store(to, Ordering::Relaxed);
-        }
-        routes.insert(route.to_owned(), running);
-        self.refresh_view(&routes);
-        rewound?;
-        info!(route, from = position, to, "replaying a route");
-        Ok((position, to))
-    }
-
-    /// Applies a new set of plugins and routes: starts new routes, restarts
-    /// changed ones (a changed entry, or a plugin whose circuit changed),
-    /// stops removed ones, and leaves the rest running. A plugin loaded anew
-    /// under the same circuit (a new version, component or configuration) is
-    /// swapped in by [`Bus::upgrade`] without stopping its routes.
-    pub async fn apply(&self, plugins: Vec<PluginHandle>, routes: Vec<RouteEntry>) -> Applied {
-        let mut running = self.routes.lock().await;
-        let mut changed_plugins = Vec::new();
-        let mut upgrades = Vec::new();
-        {
-            let Ok(mut slots) = self.plugins.lock() else {
-                return Applied::default();
-            };
-            let mut next = BTreeMap::new();
-            for h in plugins {
-                let name = h.plugin.name().to_owned();
-                match slots.remove(&name) {
-                    // A new version under the same circuit: swapped in
-                    // place, its routes run on.
-                    Some(s) if s.breaker.circuit() == h.circuit => {
-                        if !Arc::ptr_eq(&s.plugin(), &h.plugin) {
-                            upgrades.push(h.plugin);
-                        }
-                        next.insert(name, s);
-                    }
-                    _ => {
-                        changed_plugins.push(name.clone());
-                        next.insert(name, Arc::new(Slot::new(&h)));
-                    }
-                }
-            }
-            *slots = next;
-        }
-        let mut applied = Applied::default();
-        for plugin in upgrades {
-            // A refused version is logged, recorded and announced; the old
-            // one serves on.
-            let name = plugin.name().to_owned();
-            match self.upgrade(plugin).await {
-                Ok(_) => {}
-                Err(Error::UpgradeRefused { .. }) => applied.refused.push(name),
-                Err(e) => {
-                    tracing::error!(plugin = %name, "the new version was not swapped in, the running one serves on: {e}");
-                    applied.not_swapped.push(name);
-                }
-            }
-        }
-        let slots = self.plugins.lock().map(|s| s.clone()).unwrap_or_default();
-        let wanted: BTreeMap<String, RouteEntry> = routes
-            .into_iter()
-            .map(|r| (r.name.to_string(), r))
-            .collect();
-        let names: Vec<String> = running.keys().cloned().collect();
-        for name in names {
-            let keep = wanted.get(&name).is_some_and(|e| {
-                running.get(&name).is_some_and(|r| {
-                    r.route.entry == *e && !changed_plugins.contains(&e.to.to_string())
-                })
-            });
-            if keep {
-                applied.unchanged.push(name);
-            } else if let Some(r) = running.remove(&name) {
-                stop(r).await;
-                if wanted.contains_key(&name) {
-                    applied.restarted.push(name);
-                } else {
-                    applied.stopped.push(name);
-                }
-            }
-        }
-        for (name, entry) in wanted {
-            if running.contains_key(&name) {
-                continue;
-            }
-            let Some(slot) = slots.get(entry.to.as_str()).cloned() else {
-                tracing::error!(route = %name, plugin = %entry.to, "route names a plugin that is not loaded; not started");
-                continue;
-            };
-            if !applied.restarted.contains(&name) {
-                applied.started.push(name.clone());
-            }
-            let r = self.start_route(entry, slot).await;
-            running.insert(name, r);
-        }
-        self.refresh_view(&running);
-        applied
-    }
-
-    /// Starts a route's task. A route that never ran starts at the end of
-    /// the log (its position is stored at once, so a crash before its first
-    /// commit does not move it); `cityhub replay` backfills it.
-    async fn start_route(&self, entry: RouteEntry, slot: Arc<Slot>) -> Running {
-        let consumer = route::consumer_id(entry.name.as_str());
-        let last = self.core.last_seq();
-        // On a store error the task itself tries again; until then the
-        // route is taken to be caught up, so that it holds nothing back.
-        let position = self
-            .core
-            .store
-            .position_or_init(&consumer, last)
-            .await
-            .unwrap_or(last);
-        if self.core.jetstream.is_some() {
-            // Its start line too, before any request is served: events
-            // accepted from now on are the route's, whenever its task runs.
-            let start = route::start_key(&consumer);
-            if let Err(e) = self.core.store.position_or_init(&start, last).await {
-                tracing::warn!(route = %entry.name, "cannot store the route's start line yet: {e}");
-            }
-        }
-        let stats = Arc::new(RouteStats::default());
-        stats.position.store(position, Ordering::Relaxed);
-        let (stop, stop_rx) = watch::channel(*self.shutdown.borrow());
-        let route = Arc::new(Route {
-            consumer,
-            entry,
-            slot,
-            core: self.core.clone(),
-            stats,
-            stop: stop_rx,
-        });
-        let task = tokio::spawn(route.clone().run());
-        Running { route, stop, task }
-    }
-
-    fn refresh_view(&self, running: &BTreeMap<String, Running>) {
-        if let Ok(mut v) = self.view.lock() {
-            *v = running
-                .values()
-                .map(|r| (r.route.clone(), r.route.entry.max_lag))
-                .collect();
-        }
-    }
-
     /// The position keys of the running routes and of the host's projection
     /// (retention keeps what any of them has not passed).
     pub(crate) fn consumers(&self) -> Vec<String> {
@@ -793,11 +432,6 @@ impl Bus {
             let _ = t.await;
         }
     }
-}
-
-async fn stop(r: Running) {
-    let _ = r.stop.send(true);
-    let _ = r.task.await;
 }
 
 /// Seconds since the Unix epoch of `t`, for the API.
