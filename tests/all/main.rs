@@ -12,6 +12,7 @@ mod bench;
 mod browser;
 mod chain;
 mod city;
+mod claim;
 mod cli;
 mod cli_bus;
 mod crash;

@@ -317,6 +317,11 @@ impl Host {
         }
     }
 
+    /// The host's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
@@ -658,7 +663,10 @@ pub mod jetstream {
     /// The stream of the city in `dir`: a new `e2e-PID-N` the first time.
     pub fn stream_for(dir: &Path) -> String {
         static SWEEP: Once = Once::new();
-        SWEEP.call_once(delete_streams_of_dead_processes);
+        SWEEP.call_once(|| {
+            keep_account_directory();
+            delete_streams_of_dead_processes();
+        });
         let mut streams = STREAMS.lock().unwrap();
         if let Some((_, name)) = streams.iter().find(|(d, _)| d == dir) {
             return name.clone();
@@ -679,6 +687,24 @@ pub mod jetstream {
         for name in gone {
             delete_stream(&name);
         }
+    }
+
+    /// Makes sure the stream `e2e-anchor` exists, and is never deleted.
+    /// NATS 2.9 removes the account's store directory with its last stream,
+    /// and a stream created meanwhile (another test's city) fails with
+    /// "could not create storage directory" (seen in CI): with one stream
+    /// always there, the directory stays.
+    fn keep_account_directory() {
+        let answer = request(
+            "STREAM.CREATE.e2e-anchor",
+            &json!({"name": "e2e-anchor", "subjects": ["e2e-anchor.>"], "storage": "file", "max_msgs": 1}),
+        );
+        // 10058: it exists already (with this configuration, it is answered
+        // as created; with another, it is there all the same).
+        assert!(
+            answer["error"].is_null() || answer["error"]["err_code"] == 10058,
+            "creating JetStream stream `e2e-anchor`: {answer}"
+        );
     }
 
     /// Deletes `e2e-PID-N` streams whose process is no longer running.

@@ -27,6 +27,8 @@
 mod backpressure;
 #[path = "../all/chain.rs"]
 mod chain;
+#[path = "../all/claim.rs"]
+mod claim;
 #[path = "../all/cli_bus.rs"]
 mod cli_bus;
 mod cluster;

@@ -117,6 +117,16 @@ pub enum Error {
         /// What is wrong.
         why: String,
     },
+    /// Another host process runs on this store (see [`crate::HostClaim`]).
+    #[error("{store} is in use by {holder}: two hosts would each deliver every event; {fix}")]
+    InUse {
+        /// "the SQLite store `FILE`", or "the PostgreSQL database".
+        store: String,
+        /// Who holds it.
+        holder: String,
+        /// What to do.
+        fix: &'static str,
+    },
     /// A token's name is already used by a token not revoked.
     #[error(
         "a token named `{name}` already exists: choose another name, or revoke it first \

@@ -29,6 +29,7 @@
 
 mod audit;
 mod batch;
+mod claim;
 mod db;
 mod dead_letters;
 mod error;
@@ -47,6 +48,7 @@ mod tokens;
 
 pub use audit::{AuditEntry, AuditQuery, AuditRecord, MAX_AUDIT_LIMIT};
 pub use batch::{BatchCommit, Shared};
+pub use claim::HostClaim;
 pub use dead_letters::{DeadLetter, DeadLetterQuery, DeadLetterStatus, NewDeadLetter};
 pub use error::Error;
 pub use events::{Appended, EventQuery, StoredEvent};

@@ -42,8 +42,10 @@ impl Store {
     /// starting alongside the host) before this fails.
     pub async fn open(url: &str) -> Result<Store, Error> {
         let shown = redact(url);
+        let mut file = None;
         let pool = match parse(url, &shown)? {
             Target::Sqlite { path, synchronous } => {
+                file = Some(path.clone());
                 Pool::Sqlite(open_sqlite(path, synchronous, &shown).await?)
             }
             Target::Postgres(options) => {
@@ -68,6 +70,7 @@ impl Store {
             inner: std::sync::Arc::new(Inner {
                 pool,
                 writer: Mutex::new(()),
+                file,
             }),
         };
         tracing::info!(backend = %store.backend(), url = %shown, "store opened");

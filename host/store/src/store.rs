@@ -54,6 +54,8 @@ pub(crate) struct Inner {
     /// SQLite's busy handler would sleep and poll. Across processes, SQLite's
     /// `BEGIN IMMEDIATE` + `busy_timeout` and PostgreSQL's advisory lock apply.
     pub(crate) writer: Mutex<()>,
+    /// The database file, on SQLite.
+    pub(crate) file: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug)]

@@ -118,6 +118,8 @@ pub struct Bus {
     ops_projected: watch::Receiver<Seq>,
     /// Whether the ops projection runs ([`BusOptions::ops`]).
     ops: bool,
+    /// This host's claim on the store, given up by [`Bus::shutdown`].
+    claim: Mutex<Option<cityhub_store::HostClaim>>,
 }
 
 impl std::fmt::Debug for Bus {
@@ -131,6 +133,11 @@ impl Bus {
     /// from its committed position, so events accepted before a crash are
     /// delivered after the restart. Also starts the lag monitor and, with a
     /// retention period, the retention task.
+    ///
+    /// Refused when another host runs on the same store and the two would
+    /// both deliver every event (the embedded bus, or any bus on SQLite):
+    /// the store's error [`cityhub_store::Error::InUse`] says who and what to
+    /// do. Its claim on the store is given up by [`Bus::shutdown`].
     pub async fn start(
         store: Store,
         plugins: Vec<PluginHandle>,
@@ -146,6 +153,16 @@ impl Bus {
             100_000
         } else {
             options.max_pending
+        };
+        // One host per store, unless the nodes take turns at each route
+        // (the JetStream bus on PostgreSQL): see `Store::claim_host`.
+        let alone = matches!(options.backend, cityhub_config::BusBackend::Embedded)
+            || store.backend() == cityhub_store::Backend::Sqlite;
+        let claim = if alone {
+            let claim = store.claim_host().await;
+            Some(claim.map_err(Error::store("starting the bus"))?)
+        } else {
+            None
         };
         let jetstream = match &options.backend {
             cityhub_config::BusBackend::Embedded => None,
@@ -173,6 +190,7 @@ impl Bus {
             open311,
             ops_projected,
             ops: options.ops,
+            claim: Mutex::new(claim),
         });
         bus.apply(plugins, routes).await;
         bus.start_background(Background {
@@ -430,6 +448,10 @@ impl Bus {
             .unwrap_or_default();
         for t in tasks {
             let _ = t.await;
+        }
+        // Another bus may now start on the store (a restart in-process).
+        if let Ok(mut c) = self.claim.lock() {
+            c.take();
         }
     }
 }

@@ -1,7 +1,8 @@
 //! What nodes sharing a store rely on (the JetStream bus): done marks make
 //! a repeated commit of an input refuse whole, a moved state version
 //! refuses a commit made on older state, positions only move forward, and
-//! a named lock is held by one store handle at a time.
+//! a named lock is held by one store handle at a time. And what keeps two
+//! hosts off one store when they would not share the work: the host claim.
 
 use cityhub_store::{BatchCommit, Error, Shared, Store};
 
@@ -11,6 +12,7 @@ crate::suite!(
     a_repeated_input_refuses_the_whole_commit,
     a_commit_on_older_state_is_refused,
     one_holder_of_a_lock_at_a_time,
+    one_host_claims_a_store_at_a_time,
 );
 
 fn commit<'a>(
@@ -192,4 +194,53 @@ async fn one_holder_of_a_lock_at_a_time(store: Store) {
             "the lock is free once its holder is dropped"
         );
     }
+}
+
+async fn one_host_claims_a_store_at_a_time(store: Store) {
+    let claim = store.claim_host().await.expect("the store is free");
+    // A second host (here: a second claim, on SQLite a second file handle
+    // as another process would hold) is refused, and told who and why.
+    let Err(Error::InUse {
+        store: name,
+        holder,
+        fix,
+    }) = store.claim_host().await
+    else {
+        panic!("a second claim was not refused");
+    };
+    let message = Error::InUse {
+        store: name.clone(),
+        holder: holder.clone(),
+        fix,
+    }
+    .to_string();
+    assert!(
+        message.contains("two hosts would each deliver every event"),
+        "{message}"
+    );
+    assert!(
+        message.contains("`[bus] backend = \"jetstream\"`"),
+        "{message}"
+    );
+    if store.backend() == cityhub_store::Backend::Sqlite {
+        assert!(name.ends_with(".db`"), "names the database file: {name}");
+        assert_eq!(
+            holder,
+            format!("the cityhub process {}", std::process::id())
+        );
+    }
+    // Given up, the store can be claimed again (a restart).
+    drop(claim);
+    let mut again = None;
+    for _ in 0..50 {
+        if let Ok(c) = store.claim_host().await {
+            again = Some(c);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(
+        again.is_some(),
+        "the store is free once its claim is dropped"
+    );
 }
