@@ -36,6 +36,20 @@ pub(crate) struct JetStream {
     pub config: JetStreamConfig,
 }
 
+/// How many times creating the stream is tried when the server fails.
+const STREAM_ATTEMPTS: u32 = 5;
+
+/// Whether creating the stream failed on the server's side or went
+/// unanswered (worth another try), rather than on what was asked.
+fn passing(e: &jetstream::context::CreateStreamError) -> bool {
+    use jetstream::context::CreateStreamErrorKind as K;
+    match e.kind() {
+        K::JetStream(e) => e.code() >= 500,
+        K::TimedOut | K::JetStreamUnavailable => true,
+        _ => false,
+    }
+}
+
 /// How long JetStream remembers message ids to drop duplicates.
 const DUPLICATE_WINDOW: std::time::Duration = std::time::Duration::from_secs(120);
 
@@ -55,7 +69,7 @@ impl JetStream {
                 ),
             })?;
         let js = jetstream::new(client.clone());
-        js.get_or_create_stream(stream::Config {
+        let wanted = stream::Config {
             name: config.stream.clone(),
             subjects: vec![format!("{}.>", config.stream)],
             max_age: config.max_age,
@@ -63,15 +77,34 @@ impl JetStream {
             duplicate_window: DUPLICATE_WINDOW.min(config.max_age),
             storage: stream::StorageType::File,
             ..Default::default()
-        })
-        .await
-        .map_err(|e| Error::JetStream {
-            what: format!("creating stream `{}`", config.stream),
-            why: format!(
-                "{e}; another stream may already take subjects `{}.>`: choose another `[bus] stream`",
-                config.stream
-            ),
-        })?;
+        };
+        let mut attempt = 1;
+        loop {
+            match js.get_or_create_stream(wanted.clone()).await {
+                Ok(_) => break,
+                // The server's own failure (its storage, a cluster between
+                // leaders) or no answer: passing, so tried again a few times.
+                Err(e) if attempt < STREAM_ATTEMPTS && passing(&e) => {
+                    tracing::warn!(stream = %config.stream, attempt, "creating the stream failed, trying again: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(200 << attempt)).await;
+                    attempt += 1;
+                }
+                Err(e) => {
+                    let why = if passing(&e) {
+                        format!("{e}, {attempt} times; see the NATS server's log")
+                    } else {
+                        format!(
+                            "{e}; another stream may already take subjects `{}.>`: choose another `[bus] stream`",
+                            config.stream
+                        )
+                    };
+                    return Err(Error::JetStream {
+                        what: format!("creating stream `{}`", config.stream),
+                        why,
+                    });
+                }
+            }
+        }
         info!(url = %config.url, stream = %config.stream, "bus on NATS JetStream");
         Ok(Self {
             client,
