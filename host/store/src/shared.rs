@@ -163,7 +163,7 @@ impl Store {
 
     /// `plugin`'s state with its version, for a commit that checks it
     /// ([`crate::Shared::state_version`]). Creates the version (0) the first
-    /// time. The version is read before the state: a commit landing between
+    /// time (a write; later calls only read). The version is read before the state: a commit landing between
     /// the two makes the later commit refuse, never lose, a write.
     pub async fn load_state_versioned(
         &self,
@@ -174,6 +174,20 @@ impl Store {
             let store = self.clone();
             let plugin = plugin.to_owned();
             self.detached(OP, async move {
+                const READ: &str = "SELECT version FROM plugin_state_versions WHERE plugin = $1";
+                // Read first: the row exists after a plugin's first window,
+                // so the write (and this process's writer turn) is taken once.
+                let found = with_pool!(store, pool => {
+                    sqlx::query(READ)
+                        .bind(plugin.as_str())
+                        .fetch_optional(pool)
+                        .await
+                        .and_then(|row| row.map(|r| r.try_get::<i64, _>(0)).transpose())
+                        .map_err(Error::db(OP))
+                })?;
+                if let Some(version) = found {
+                    return Ok(version);
+                }
                 let _turn = store.writer().await;
                 with_pool!(store, pool => {
                     sqlx::query(
@@ -184,7 +198,7 @@ impl Store {
                     .execute(pool)
                     .await
                     .map_err(Error::db(OP))?;
-                    sqlx::query("SELECT version FROM plugin_state_versions WHERE plugin = $1")
+                    sqlx::query(READ)
                         .bind(plugin.as_str())
                         .fetch_one(pool)
                         .await
