@@ -110,16 +110,19 @@ impl Store {
             }
             Pool::Postgres(pool) => pool,
         };
-        let mut conn = pool.acquire().await.map_err(Error::db(OP))?.detach();
+        let mut conn = pool.acquire().await.map_err(Error::db(OP))?;
         let taken: bool = sqlx::query("SELECT pg_try_advisory_lock($1)")
             .bind(lock_key(name))
-            .fetch_one(&mut conn)
+            .fetch_one(&mut *conn)
             .await
             .and_then(|row| row.try_get(0))
             .map_err(Error::db(OP))?;
+        // Taken: the session leaves the pool with the lock. Not taken: it
+        // holds nothing and goes back, so a standby node's tries reuse the
+        // pool's connections rather than opening one each time.
         Ok(taken.then(|| Lock {
             name: name.to_owned(),
-            conn: Some(conn),
+            conn: Some(conn.detach()),
         }))
     }
 
