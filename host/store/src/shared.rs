@@ -166,8 +166,9 @@ impl Store {
 
     /// `plugin`'s state with its version, for a commit that checks it
     /// ([`crate::Shared::state_version`]). Creates the version (0) the first
-    /// time (a write; later calls only read). The version is read before the state: a commit landing between
-    /// the two makes the later commit refuse, never lose, a write.
+    /// time (a write; later calls only read). The version is read before
+    /// the state: a commit landing between the two makes the later commit
+    /// refuse, never lose, a write.
     pub async fn load_state_versioned(
         &self,
         plugin: &str,
