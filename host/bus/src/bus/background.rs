@@ -10,7 +10,10 @@ use cityhub_store::Seq;
 use tokio::{sync::watch, task::JoinHandle};
 
 use super::Bus;
-use crate::jetstream::JetStream;
+use crate::{
+    jetstream::JetStream,
+    projection::{Projection, open311::Open311, ops::Ops},
+};
 
 /// What [`Bus::start_background`] needs besides the bus.
 pub(super) struct Background {
@@ -30,7 +33,6 @@ impl Bus {
     /// Starts the background tasks; [`Bus::shutdown`] waits for them.
     pub(super) fn start_background(self: &Arc<Self>, b: Background) {
         let core = self.core.clone();
-        let shared = core.jetstream.is_some();
         let mut tasks = Vec::new();
         // With several nodes (JetStream), one node at a time runs each of
         // these, under a store lock; on the embedded bus this node does.
@@ -43,42 +45,10 @@ impl Bus {
             crate::clock::run(weak.clone(), b.tick.clone(), stop)
         }));
         if self.open311 {
-            let (c, position) = (core.clone(), b.projected.clone());
-            tasks.push(self.exclusive("projection:open311", move |stop| {
-                crate::projection::run(
-                    c.clone(),
-                    crate::projection::open311::Open311,
-                    position.clone(),
-                    stop,
-                )
-            }));
-            if shared {
-                tasks.push(tokio::spawn(crate::projection::follow(
-                    core.clone(),
-                    crate::projection::open311::CONSUMER,
-                    b.projected,
-                    self.shutdown.subscribe(),
-                )));
-            }
+            tasks.extend(self.start_projection::<Open311>(b.projected));
         }
         if self.ops {
-            let (c, position) = (core.clone(), b.ops_projected.clone());
-            tasks.push(self.exclusive("projection:ops", move |stop| {
-                crate::projection::run(
-                    c.clone(),
-                    crate::projection::ops::Ops::default(),
-                    position.clone(),
-                    stop,
-                )
-            }));
-            if shared {
-                tasks.push(tokio::spawn(crate::projection::follow(
-                    core.clone(),
-                    crate::projection::ops::CONSUMER,
-                    b.ops_projected,
-                    self.shutdown.subscribe(),
-                )));
-            }
+            tasks.extend(self.start_projection::<Ops>(b.ops_projected));
         }
         if let Some(keep) = b.retention {
             let weak = Arc::downgrade(self);
@@ -102,6 +72,29 @@ impl Bus {
         if let Ok(mut t) = self.tasks.lock() {
             t.extend(tasks);
         }
+    }
+
+    /// Starts projection `P`, run by one node at a time under the lock
+    /// named by its consumer, publishing its position on `position`; on
+    /// JetStream, also the follower that publishes the stored position
+    /// while another node runs it.
+    fn start_projection<P: Projection + Default>(
+        &self,
+        position: watch::Sender<Seq>,
+    ) -> Vec<JoinHandle<()>> {
+        let (core, sender) = (self.core.clone(), position.clone());
+        let mut tasks = vec![self.exclusive(P::CONSUMER, move |stop| {
+            crate::projection::run(core.clone(), P::default(), sender.clone(), stop)
+        })];
+        if self.core.jetstream.is_some() {
+            tasks.push(tokio::spawn(crate::projection::follow(
+                self.core.clone(),
+                P::CONSUMER,
+                position,
+                self.shutdown.subscribe(),
+            )));
+        }
+        tasks
     }
 
     /// Starts `task` as work that one node does at a time: under the store
